@@ -1,0 +1,452 @@
+"""Recorder: run a Pulumi Python program under the SDK's mocks and record every registration the way
+the engine sees it.
+
+The program runs as `pulumi-language-python-exec` runs it: config set from the stack file (strings,
+structured values as JSON, as in PULUMI_CONFIG), the program folder on sys.path and as cwd,
+`runpy.run_path(<folder>, run_name="__main__")` inside `pulumi.runtime.run_in_stack`, so a root
+`pulumi:pulumi:Stack` resource named `<project>-<stack>` parents everything. A custom monitor
+(subclass of `pulumi.runtime.mocks.MockMonitor`) records each RegisterResource request: engine URN,
+parent, custom/component, provider reference (including the default provider the engine would
+create), inputs as they arrive on the wire (unknowns are the sentinel string, secrets keep their
+signature), dependencies and propertyDependencies.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import runpy
+import sys
+import threading
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any, Optional
+
+from google.protobuf import empty_pb2, json_format, struct_pb2
+
+import pulumi
+import pulumi.runtime
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc as _rpc
+from pulumi.runtime import settings as _settings
+from pulumi.runtime.proto import resource_pb2
+
+from . import invokes
+from .model import (ROOT_STACK_TYPE, UNKNOWN, InputError, RecordedResource, RecordedStack)
+from .stackfile import Project, load_project, region_of, runtime_config
+
+PROVIDER_PREFIX = "pulumi:providers:"
+
+
+def struct_to_dict(s) -> dict:
+    """A google.protobuf.Struct as the engine's JSON-like view (sentinels and signatures kept)."""
+    if s is None:
+        return {}
+    return json_format.MessageToDict(s)
+
+
+def dict_to_struct(d: dict) -> struct_pb2.Struct:
+    st = struct_pb2.Struct()
+    st.update(d)
+    return st
+
+
+# ---------------------------------------------------------------------------------------------
+# Which output properties a resource type computes (output-only properties of its SDK class).
+
+_OUTPUT_ONLY_CACHE: dict[str, Optional[frozenset]] = {}
+
+
+def _pulumi_names(cls) -> set:
+    names = set()
+    for klass in getattr(cls, "__mro__", ()):
+        for attr in vars(klass).values():
+            if isinstance(attr, property) and attr.fget is not None:
+                n = getattr(attr.fget, "_pulumi_name", None)
+                if n:
+                    names.add(n)
+    return names
+
+
+def computed_properties(type_token: str) -> frozenset:
+    """Properties the resource class exposes as outputs but does not take as inputs: these are the
+    values a provider computes, unknown in a preview of a new resource (e.g. `arn`, `ownerId`)."""
+    if type_token in _OUTPUT_ONLY_CACHE:
+        return _OUTPUT_ONLY_CACHE[type_token] or frozenset()
+    result = frozenset()
+    try:
+        pkg, mod, _ = type_token.split(":")
+        modules = _rpc._RESOURCE_MODULES.get(f"{pkg}:{mod}") or []
+        for m in modules:
+            info = getattr(m, "mod_info", None)
+            if not info or type_token not in info.get("classes", {}):
+                continue
+            pymod = importlib.import_module(info["fqn"])
+            cls_name = info["classes"][type_token]
+            cls = getattr(pymod, cls_name)
+            args_cls = getattr(pymod, cls_name + "Args", None)
+            outs = _pulumi_names(cls)
+            ins = _pulumi_names(args_cls) if args_cls is not None else set()
+            result = frozenset(outs - ins)
+            break
+    except Exception:  # noqa: BLE001 - unknown or unusual type: treat as computing nothing
+        result = frozenset()
+    _OUTPUT_ONLY_CACHE[type_token] = result
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Plausible identities for `preview=False` (a recording that looks like a deployed stack).
+
+_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc-", "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-", "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-", "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-", "aws:ec2/securityGroupRule:SecurityGroupRule": "sgrule-",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-", "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/networkAcl:NetworkAcl": "acl-", "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": "eigw-",
+    "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation": "a-vpce-",
+    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": "rtbassoc-",
+    "aws:ec2/instance:Instance": "i-", "aws:ec2/keyPair:KeyPair": "key-",
+}
+_NAME_IDS = ("aws:iam/", "aws:eks/cluster:Cluster", "aws:autoscaling/group:Group", "aws:cloudwatch/logGroup")
+
+
+def fake_id(type_token: str, name: str, inputs: dict, urn: str) -> str:
+    h = invokes.fake_hex(urn)
+    if type_token in _ID_PREFIX:
+        return _ID_PREFIX[type_token] + h
+    if type_token == "aws:ec2/route:Route":
+        rtb = inputs.get("routeTableId", "rtb-" + h)
+        return f"r-{rtb}{abs(hash(inputs.get('destinationCidrBlock', ''))) % 10**10}"
+    if type_token == "aws:eks/nodeGroup:NodeGroup":
+        return f"{inputs.get('clusterName', 'cluster')}:{inputs.get('nodeGroupName', name)}"
+    if type_token == "aws:eks/fargateProfile:FargateProfile":
+        return f"{inputs.get('clusterName', 'cluster')}:{inputs.get('fargateProfileName', name)}"
+    if type_token == "aws:kms/key:Key":
+        return str(uuid.UUID(invokes.fake_hex(urn, 32)))
+    if type_token.startswith(PROVIDER_PREFIX):
+        return str(uuid.UUID(invokes.fake_hex(urn, 32)))
+    if type_token.startswith(_NAME_IDS):
+        n = inputs.get("name")
+        return n if isinstance(n, str) and n != UNKNOWN else f"{name}-{h[:7]}"
+    return f"{name}-{h[:7]}"
+
+
+def fake_arn(type_token: str, rid: str, region: str) -> str:
+    pkg, mod, typ = type_token.split(":")
+    service = mod.split("/")[0]
+    part = invokes.partition_of(region)
+    kind = mod.split("/")[-1]
+    kind = "".join("-" + c.lower() if c.isupper() else c for c in kind)
+    if service == "iam":
+        return f"arn:{part}:iam::{invokes.ACCOUNT_ID}:{kind.split('-')[0]}/{rid}"
+    return f"arn:{part}:{service}:{region}:{invokes.ACCOUNT_ID}:{kind}/{rid}"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class PreflightMocks(pulumi.runtime.Mocks):
+    """Mocks for the SDK. Resource registrations are handled (and recorded) by RecordingMonitor;
+    this class answers invokes and reads."""
+
+    def __init__(self, monitor_ref: "list[RecordingMonitor]"):
+        self._monitor_ref = monitor_ref
+
+    @property
+    def monitor(self) -> "RecordingMonitor":
+        return self._monitor_ref[0]
+
+    def call(self, args: _mocks.MockCallArgs):
+        m = self.monitor
+        region = m.region_for_provider(args.provider) or m.region
+        try:
+            result = invokes.answer(args.token, args.args, region)
+        except invokes.UnansweredInvoke as e:
+            m.invoke_errors.append(str(e))
+            raise
+        m.invokes.append((args.token, dict(args.args), result))
+        return result, []
+
+    def new_resource(self, args: _mocks.MockResourceArgs):
+        # Only reached for `Resource.get` (ReadResource): an existing resource read by id.
+        return args.resource_id or "", {}
+
+
+class RecordingMonitor(_mocks.MockMonitor):
+    """A MockMonitor that records every registration in engine terms."""
+
+    def __init__(self, mocks: PreflightMocks, *, stack: str, project: str, config: dict,
+                 preview: bool = True):
+        super().__init__(mocks)
+        self.stack = stack
+        self.project = project
+        self.config = config
+        self.preview = preview
+        self.region = region_of(config)
+        self.recorded: list[RecordedResource] = []
+        self.by_urn: dict[str, RecordedResource] = {}
+        self.default_providers: dict[tuple, str] = {}
+        self.invokes: list = []
+        self.invoke_errors: list[str] = []
+        self._lock = threading.RLock()
+
+    # Engine URN format (pkg/resource/deploy/source_eval.go + resource.NewURN): a child's qualified
+    # type is its parent's *qualified* type + "$" + its type; the root stack adds no prefix.
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        qualified = type_
+        if parent:
+            parent_qt = parent.split("::")[2]
+            if parent_qt != ROOT_STACK_TYPE:
+                qualified = parent_qt + "$" + type_
+        return f"urn:pulumi:{self.stack}::{self.project}::{qualified}::{name}"
+
+    def region_for_provider(self, ref: Optional[str]) -> Optional[str]:
+        if not ref:
+            return None
+        urn = ref.rsplit("::", 1)[0]
+        r = self.by_urn.get(urn)
+        if r is not None:
+            reg = r.inputs.get("region")
+            if isinstance(reg, str) and reg != UNKNOWN:
+                return reg
+        return None
+
+    def _record(self, res: RecordedResource) -> None:
+        self.recorded.append(res)
+        self.by_urn[res.urn] = res
+
+    def _default_provider(self, package: str, version: str) -> str:
+        """The engine creates `default_<version>` provider resources on first use, configured from the
+        stack's `<package>:*` config (objects as values, scalars as strings) plus `version`."""
+        key = (package, version)
+        if key in self.default_providers:
+            return self.default_providers[key]
+        import json as _json
+        name = "default" + ("_" + version.replace(".", "_").replace("-", "_").replace("+", "_") if version else "")
+        ptype = PROVIDER_PREFIX + package
+        urn = f"urn:pulumi:{self.stack}::{self.project}::{ptype}::{name}"
+        inputs: dict[str, Any] = {}
+        for k, v in self.config.items():
+            ns, _, short = k.partition(":")
+            if ns == package:
+                try:
+                    parsed = _json.loads(v)
+                    inputs[short] = parsed if isinstance(parsed, (dict, list)) else v
+                except ValueError:
+                    inputs[short] = v
+        if version:
+            inputs["version"] = version
+        pid = None if self.preview else fake_id(ptype, name, inputs, urn)
+        self._record(RecordedResource(urn=urn, type=ptype, name=name, custom=True, parent=None,
+                                      provider=None, id=pid, inputs=inputs, outputs=dict(inputs)))
+        ref = f"{urn}::{pid if pid is not None else UNKNOWN}"
+        self.default_providers[key] = ref
+        return ref
+
+    def _outputs(self, type_: str, name: str, urn: str, inputs: dict, custom: bool,
+                 remote: bool) -> tuple[Optional[str], dict]:
+        if not custom:
+            return None, {}  # components: outputs are what they register with register_outputs
+        if type_.startswith(PROVIDER_PREFIX):
+            return (None if self.preview else fake_id(type_, name, inputs, urn)), dict(inputs)
+        outputs = dict(inputs)
+        computed = computed_properties(type_)
+        if self.preview:
+            for prop in sorted(computed):
+                outputs.setdefault(prop, UNKNOWN)
+            outputs["id"] = UNKNOWN
+            return None, outputs
+        rid = fake_id(type_, name, inputs, urn)
+        outputs["id"] = rid
+        region = self.region_for_provider(None) or self.region
+        if "arn" in computed:
+            outputs["arn"] = fake_arn(type_, rid, region)
+        if "ownerId" in computed:
+            outputs["ownerId"] = invokes.ACCOUNT_ID
+        if "tagsAll" in computed:
+            outputs["tagsAll"] = inputs.get("tags") or {}
+        return rid, outputs
+
+    def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        inputs = struct_to_dict(request.object)
+        with self._lock:
+            if request.type == ROOT_STACK_TYPE and not request.parent:
+                self._record(RecordedResource(urn=urn, type=request.type, name=request.name, custom=False,
+                                              inputs=inputs, outputs={}))
+                return resource_pb2.RegisterResourceResponse(urn=urn)
+            custom = bool(request.custom)
+            remote = bool(getattr(request, "remote", False))
+            provider = request.provider or None
+            if provider is None and (custom or remote) and not request.type.startswith(PROVIDER_PREFIX):
+                provider = self._default_provider(request.type.split(":")[0], request.version)
+            rid, outputs = self._outputs(request.type, request.name, urn, inputs, custom, remote)
+            prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items() if len(v.urns)}
+            self._record(RecordedResource(
+                urn=urn, type=request.type, name=request.name, custom=custom,
+                parent=request.parent or None, provider=provider, id=rid, inputs=inputs,
+                outputs=outputs, dependencies=list(request.dependencies),
+                property_dependencies=prop_deps, remote=remote))
+            state = {k: v for k, v in outputs.items() if k != "id"}
+            # Keep the base class's bookkeeping (pulumi:pulumi:getResource, ExistsResource).
+            self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid or "", state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=rid or "", object=dict_to_struct(state))
+
+    def RegisterResourceOutputs(self, request):
+        with self._lock:
+            res = self.by_urn.get(request.urn)
+            if res is not None:
+                res.outputs = struct_to_dict(request.outputs)
+        return empty_pb2.Empty()
+
+    def ReadResource(self, request):
+        resp = super().ReadResource(request)
+        with self._lock:
+            urn = resp.urn
+            self._record(RecordedResource(
+                urn=urn, type=request.type, name=request.name, custom=True,
+                parent=request.parent or None, provider=request.provider or None, id=request.id or None,
+                inputs={}, outputs=struct_to_dict(resp.properties) | {"id": request.id},
+                dependencies=list(request.dependencies)))
+        return resp
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class _Sentinel:
+    pass
+
+
+@contextlib.contextmanager
+def _program_environment(program_dir: str):
+    """cwd, sys.path, sys.argv and module isolation for one program run."""
+    old_cwd = os.getcwd()
+    old_path = list(sys.path)
+    old_argv = list(sys.argv)
+    old_modules = set(sys.modules)
+    saved_env = {k: os.environ.pop(k) for k in list(os.environ)
+                 if k == "PULUMI_CONFIG" or k.startswith("PULUMI_CONFIG_")}
+    prog = str(Path(program_dir).resolve())
+    sys.path.insert(0, prog)
+    sys.argv = [prog]
+    os.chdir(prog)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+        sys.argv = old_argv
+        os.environ.update(saved_env)
+        # Fresh module state per stack: forget every module the program loaded from its folder.
+        for name in set(sys.modules) - old_modules:
+            mod = sys.modules.get(name)
+            f = getattr(mod, "__file__", None) or ""
+            if f and str(Path(f).resolve()).startswith(prog + os.sep):
+                del sys.modules[name]
+        for name, mod in list(sys.modules.items()):
+            f = getattr(mod, "__file__", None) or ""
+            if f and f.startswith(prog + os.sep) and name not in ("__main__",):
+                sys.modules.pop(name, None)
+
+
+def _reset_runtime_state() -> None:
+    _settings.ROOT.set(None)
+    _settings.SETTINGS.outputs = set()
+    _settings.SETTINGS.callbacks = None
+    pulumi.runtime.set_all_config({}, [])
+
+
+def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
+    seen = set()
+    e: Optional[BaseException] = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        probs = getattr(e, "problems", None)
+        if probs:
+            return [str(p) for p in probs]
+        e = e.__cause__ or e.__context__
+    if monitor.invoke_errors:
+        return list(dict.fromkeys(monitor.invoke_errors))
+    if isinstance(exc, pulumi.RunError):
+        return [str(exc) or type(exc).__name__]
+    msg = str(exc).strip().splitlines()
+    return [f"the program failed: {type(exc).__name__}: {msg[0] if msg else ''}".rstrip(": ")]
+
+
+def record_program(program_dir, stack_name: str, config: dict, *, preview: bool = True,
+                   project: Optional[str] = None) -> RecordedStack:
+    """Run the program in `program_dir` for one stack and return what the engine would have seen.
+
+    `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it.
+    Raises InputError (with `.problems`, `.traceback`) if the config or the program is unusable.
+    """
+    program_dir = str(Path(program_dir).resolve())
+    proj: Project | str
+    if project is None:
+        proj = load_project(program_dir)
+        project_name, main_dir = proj.name, proj.main
+    else:
+        proj, project_name, main_dir = project, project, program_dir
+        if (Path(program_dir) / "Pulumi.yaml").exists():
+            p = load_project(program_dir)
+            proj = Project(project, p.directory, p.main, p.stack_config_dir, p.config)
+            main_dir = p.main
+    if not (Path(main_dir) / "__main__.py").is_file():
+        raise InputError(f"no __main__.py in {main_dir}")
+    config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
+    for n in notes:
+        print(f"preflight: {stack_name}: {n}", file=sys.stderr)
+
+    monitor_ref: list[RecordingMonitor] = []
+    mocks = PreflightMocks(monitor_ref)
+    monitor = RecordingMonitor(mocks, stack=stack_name, project=project_name, config=config_map,
+                               preview=preview)
+    monitor_ref.append(monitor)
+
+    _reset_runtime_state()
+    # set_mocks creates and finishes a root Stack when none exists; the language host instead runs the
+    # program *inside* a new Stack (run_in_stack), so keep set_mocks from making its own.
+    _settings.ROOT.set(_Sentinel())  # type: ignore[arg-type]
+    pulumi.runtime.set_mocks(mocks, project=project_name, stack=stack_name, preview=preview,
+                             monitor=monitor, organization="organization")
+    _settings.ROOT.set(None)
+    _settings.SETTINGS.root_directory = program_dir
+    pulumi.runtime.set_all_config(config_map, secret_keys)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    error: Optional[BaseException] = None
+    tb = ""
+    try:
+        with _program_environment(main_dir), contextlib.redirect_stdout(sys.stderr):
+            def run():
+                runpy.run_path(main_dir, run_name="__main__")
+            try:
+                loop.run_until_complete(pulumi.runtime.run_in_stack(run))
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as e:  # noqa: BLE001 - reported as an input error below
+                error = e
+                tb = traceback.format_exc()
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_default_executor())
+        except Exception:  # noqa: BLE001
+            pass
+        asyncio.set_event_loop(None)
+        loop.close()
+        _reset_runtime_state()
+    if error is not None:
+        err = InputError(_problems_of(error, monitor))
+        err.traceback = tb  # type: ignore[attr-defined]
+        raise err
+    return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
+                         preview=preview, source=stack_name)

@@ -1,0 +1,218 @@
+"""Reading `Pulumi.yaml` and `Pulumi.<stack>.yaml`, and turning stack config into what the CLI passes a
+program (the `PULUMI_CONFIG` map: every value a string, structured values as JSON)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from .model import InputError
+
+_STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<name>[^/\\]+)\.ya?ml$")
+
+
+@dataclasses.dataclass
+class StackFile:
+    name: str
+    config: dict
+    path: Optional[str] = None
+
+
+@dataclasses.dataclass
+class Project:
+    name: str
+    directory: str
+    main: str  # folder holding __main__.py
+    stack_config_dir: str
+    config: dict  # the `config:` declarations of Pulumi.yaml
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} not found: {path}") from None
+    except OSError as e:
+        raise InputError(f"cannot read {what} {path}: {e.strerror or e}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
+
+
+def stack_name_from_path(path) -> str:
+    m = _STACK_FILE_RE.match(Path(path).name)
+    if not m:
+        raise InputError(f"{path}: a stack file must be named Pulumi.<stack>.yaml")
+    return m.group("name")
+
+
+def load_stack_file(path) -> StackFile:
+    """Load a `Pulumi.<stack>.yaml` file. The stack name is the file's `<stack>` part."""
+    p = Path(path)
+    name = stack_name_from_path(p)
+    data = _read_yaml(p, "stack file")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: malformed stack file: expected a mapping at the top level")
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        raise InputError(f"{p}: malformed stack file: `config` must be a mapping")
+    for key in config:
+        if not isinstance(key, str) or not key or key.count(":") > 1:
+            raise InputError(f"{p}: malformed config key {key!r}: expected `namespace:name`")
+    return StackFile(name=name, config=config, path=str(p))
+
+
+def load_project(program_dir) -> Project:
+    d = Path(program_dir).resolve()
+    path = d / "Pulumi.yaml"
+    if not path.exists() and (d / "Pulumi.yml").exists():
+        path = d / "Pulumi.yml"
+    data = _read_yaml(path, "project file")
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise InputError(f"{path}: malformed project file: `name` is required")
+    runtime = data.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise InputError(f"{path}: preflight runs Python programs only (runtime is {runtime_name!r})")
+    main = d / (data.get("main") or ".")
+    if main.is_file():
+        main = main.parent
+    scd = d / (data.get("stackConfigDir") or ".")
+    decls = data.get("config") or {}
+    if not isinstance(decls, dict):
+        raise InputError(f"{path}: malformed project file: `config` must be a mapping")
+    return Project(name=data["name"], directory=str(d), main=str(main), stack_config_dir=str(scd),
+                   config=decls)
+
+
+def list_stack_files(project: Project) -> list[str]:
+    d = Path(project.stack_config_dir)
+    if not d.is_dir():
+        return []
+    files = [p for p in d.iterdir() if _STACK_FILE_RE.match(p.name) and p.is_file()]
+    return [str(p) for p in sorted(files, key=lambda p: p.name)]
+
+
+def stack_file_for(project: Project, stack: str) -> str:
+    for ext in ("yaml", "yml"):
+        p = Path(project.stack_config_dir) / f"Pulumi.{stack}.{ext}"
+        if p.is_file():
+            return str(p)
+    known = [stack_name_from_path(f) for f in list_stack_files(project)]
+    raise InputError(f"unknown stack {stack!r}: no {Path(project.stack_config_dir) / f'Pulumi.{stack}.yaml'}"
+                     + (f" (known stacks: {', '.join(known)})" if known else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Config -> what the language host receives.
+
+SECRET_PLACEHOLDER = "preflight-secret-placeholder"
+
+
+def _full_key(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _to_config_string(value: Any) -> str:
+    """How the CLI renders one config value for PULUMI_CONFIG (Go yaml.v3 scalar text / json.Marshal)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _strip_secure(value: Any, found: list) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            found.append(True)
+            return SECRET_PLACEHOLDER
+        return {k: _strip_secure(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_secure(v, found) for v in value]
+    return value
+
+
+_TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> tuple[dict, list, list]:
+    """Return (PULUMI_CONFIG map, secret keys, notes) for a stack's `config:` mapping.
+
+    Applies `Pulumi.yaml` config defaults, checks declared types (as the CLI does: type only), names
+    bare keys into the project namespace, renders values as strings and structured values as JSON.
+    `secure:` values cannot be decrypted offline: they become a placeholder string marked secret.
+    Raises InputError with one line per problem.
+    """
+    proj_name = project if isinstance(project, str) else project.name
+    decls = {} if isinstance(project, str) else project.config
+    problems, notes, secret_keys = [], [], []
+    merged: dict[str, Any] = {}
+    # Project-level declarations: defaults (project keys) and values (provider keys).
+    for key, decl in decls.items():
+        full = _full_key(key, proj_name)
+        if isinstance(decl, dict):
+            if "default" in decl:
+                merged[full] = decl["default"]
+            elif "value" in decl:
+                merged[full] = decl["value"]
+        elif decl is not None:
+            merged[full] = decl
+    for key, value in config.items():
+        merged[_full_key(key, proj_name)] = value
+    for key, decl in decls.items():
+        full = _full_key(key, proj_name)
+        if not isinstance(decl, dict):
+            continue
+        typ = decl.get("type")
+        if full not in merged:
+            if typ is not None and "default" not in decl and "value" not in decl and ":" not in key:
+                problems.append(f"stack {stack!r} is missing required configuration key {full!r}")
+            continue
+        check = _TYPE_CHECKS.get(typ)
+        val = merged[full]
+        if check and not (check(val) or (isinstance(val, dict) and set(val) == {"secure"})):
+            problems.append(f"stack {stack!r} configuration key {full!r} must be of type {typ!r}")
+        items = decl.get("items")
+        if typ == "array" and isinstance(items, dict) and isinstance(val, list):
+            icheck = _TYPE_CHECKS.get(items.get("type"))
+            if icheck and not all(icheck(v) for v in val):
+                problems.append(f"stack {stack!r} configuration key {full!r} must be an array of "
+                                f"{items.get('type')!r}")
+    if problems:
+        raise InputError(problems)
+    out = {}
+    for full, value in merged.items():
+        found: list = []
+        value = _strip_secure(value, found)
+        if found:
+            secret_keys.append(full)
+            notes.append(f"{full} is a secret (`secure:`); preflight cannot decrypt it and uses a placeholder")
+        out[full] = _to_config_string(value)
+    return out, secret_keys, notes
+
+
+def region_of(config_map: dict) -> str:
+    return config_map.get("aws:region") or os.environ.get("AWS_REGION") or os.environ.get(
+        "AWS_DEFAULT_REGION") or "us-east-1"
