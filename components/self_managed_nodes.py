@@ -1,0 +1,77 @@
+"""Self-managed nodes: a launch template and an Auto Scaling group built by pulumi-eks NodeGroupV2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+
+from .iam import node_role
+
+
+@dataclass(frozen=True)
+class SelfManagedNodesArgs:
+    """Inputs of ``SelfManagedNodes``.
+
+    - ``cluster`` / ``cluster_name``: the pulumi-eks cluster and its name (for the access entry).
+    - ``subnet_ids``: node subnets (an Output that may carry a dependency on PrivateLink).
+    - ``associate_public_ip_address``: only ``True`` in ``public`` mode, where nodes sit in public
+      subnets; pulumi-eks defaults it to true, so it is always set explicitly.
+    - ``instance_type``, ``min_size``, ``desired_size``, ``max_size``, ``disk_size_gib``: capacity.
+    - ``partition``: AWS partition for managed-policy ARNs.
+    """
+
+    cluster: eks.Cluster
+    cluster_name: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    associate_public_ip_address: bool
+    instance_type: str
+    min_size: int
+    desired_size: int
+    max_size: int
+    disk_size_gib: int
+    partition: str
+
+
+class SelfManagedNodes(pulumi.ComponentResource):
+    """An ``eks:index:NodeGroupV2`` (EKS-optimized AL2023 AMI) with an instance profile, and the
+    ``EC2_LINUX`` access entry for the node role ARN that authentication mode ``API`` requires
+    (the role ARN, not the instance-profile ARN; EKS User Guide, access-entries)."""
+
+    role: aws.iam.Role
+    instance_profile: aws.iam.InstanceProfile
+    access_entry: aws.eks.AccessEntry
+    node_group: eks.NodeGroupV2
+
+    def __init__(self, name: str, args: SelfManagedNodesArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("eks-variants:nodes:SelfManagedNodes", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.role = node_role(f"{name}-node", args.partition, self)
+        self.instance_profile = aws.iam.InstanceProfile(f"{name}-node", role=self.role.name, opts=child)
+        self.access_entry = aws.eks.AccessEntry(
+            f"{name}-node",
+            cluster_name=args.cluster_name,
+            principal_arn=self.role.arn,
+            type="EC2_LINUX",
+            opts=child,
+        )
+        self.node_group = eks.NodeGroupV2(
+            name,
+            cluster=args.cluster,
+            instance_profile=self.instance_profile,
+            node_subnet_ids=args.subnet_ids,
+            node_associate_public_ip_address=args.associate_public_ip_address,
+            instance_type=args.instance_type,
+            min_size=args.min_size,
+            desired_capacity=args.desired_size,
+            max_size=args.max_size,
+            node_root_volume_size=args.disk_size_gib,
+            node_root_volume_encrypted=True,
+            operating_system=eks.OperatingSystem.AL2023,
+            # Nodes that boot before their access entry exists are refused and never retry joining.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.access_entry]),
+        )
+        self.register_outputs({})

@@ -1,0 +1,196 @@
+"""The top-level component: one EKS variant (endpoint mode x data plane) from validated settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+
+from stack_config import StackSettings
+
+from .cluster import Cluster, ClusterArgs
+from .fargate import Fargate, FargateArgs
+from .managed_nodes import ManagedNodes, ManagedNodesArgs
+from .network import Network, NetworkArgs
+from .privatelink import PrivateLink, PrivateLinkArgs
+from .self_managed_nodes import SelfManagedNodes, SelfManagedNodesArgs
+
+OPEN_TO_WORLD = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the program learns from AWS at deploy time (invokes), kept apart from the settings."""
+
+    region: str
+    partition: str
+    account_id: str
+    availability_zones: Sequence[str]
+
+
+def cluster_name_for(project: str, stack: str) -> str:
+    """EKS cluster names: 1-100 of letters, digits, ``-`` and ``_``, starting alphanumerically."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{stack}")
+    return name[:100]
+
+
+def describe(settings: StackSettings) -> str:
+    endpoint = {
+        "public": "public API endpoint only",
+        "public-private": "public and private API endpoints",
+        "private": "private API endpoint only",
+    }[settings.endpoint_access]
+    plane = {
+        "managed": "managed node groups",
+        "self-managed": "self-managed nodes (launch template + Auto Scaling group)",
+        "fargate": "Fargate",
+    }[settings.data_plane]
+    where = "public subnets" if settings.workloads_in_public_subnets else "private subnets"
+    egress = (
+        "no internet egress, AWS services through PrivateLink"
+        if settings.endpoint_access == "private"
+        else f"{settings.nat_mode} NAT gateway egress"
+        if settings.has_nat
+        else "internet gateway egress"
+    )
+    return (
+        f"{settings.variant}: EKS {settings.kubernetes_version}, {endpoint}, {plane} in "
+        f"{settings.availability_zones} {where} ({egress})"
+    )
+
+
+class EksVariant(pulumi.ComponentResource):
+    """Network, optional PrivateLink, cluster and data plane of one variant."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: StackSettings,
+        env: Environment,
+        cluster_name: str,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__("eks-variants:index:EksVariant", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.settings = settings
+
+        self.network = Network(
+            name,
+            NetworkArgs(
+                cidr=settings.vpc_cidr,
+                availability_zones=env.availability_zones,
+                workload_tier="public" if settings.workloads_in_public_subnets else "private",
+                edge_subnets=settings.has_nat,
+                nat=settings.nat_mode,
+            ),
+            opts=child,
+        )
+        workload_subnet_ids = [s.id for s in self.network.workload_subnets]
+
+        self.privatelink: Optional[PrivateLink] = None
+        if settings.privatelink_enabled:
+            self.privatelink = PrivateLink(
+                name,
+                PrivateLinkArgs(
+                    region=env.region,
+                    vpc_id=self.network.vpc.id,
+                    vpc_cidr=settings.vpc_cidr,
+                    subnet_ids=workload_subnet_ids,
+                    route_table_ids=[rt.id for rt in self.network.workload_route_tables],
+                    interface_services=settings.privatelink_services,
+                ),
+                opts=child,
+            )
+        # Nodes and Fargate pods take their subnets through the endpoints, so they cannot start
+        # before PrivateLink exists (managed nodes that do not join in 15 minutes fail for good).
+        data_plane_subnet_ids = (
+            self.privatelink.gate(workload_subnet_ids)
+            if self.privatelink
+            else pulumi.Output.from_input(workload_subnet_ids)
+        )
+
+        self.cluster = Cluster(
+            name,
+            ClusterArgs(
+                cluster_name=cluster_name,
+                vpc_id=self.network.vpc.id,
+                public_subnet_ids=[s.id for s in self.network.public_subnets],
+                private_subnet_ids=[s.id for s in self.network.private_subnets],
+                endpoint_public_access=settings.public_endpoint,
+                endpoint_private_access=settings.private_endpoint,
+                public_access_cidrs=self._public_access_cidrs(settings),
+                kubernetes_version=settings.kubernetes_version,
+                log_types=settings.cluster_log_types,
+                secrets_encryption=settings.secrets_encryption,
+                coredns_managed_by_cluster=settings.data_plane != "fargate",
+            ),
+            opts=child,
+        )
+
+        self.managed_nodes: Optional[ManagedNodes] = None
+        self.self_managed_nodes: Optional[SelfManagedNodes] = None
+        self.fargate: Optional[Fargate] = None
+        nodes = settings.effective_nodes
+        if settings.data_plane == "managed":
+            self.managed_nodes = ManagedNodes(
+                name,
+                ManagedNodesArgs(
+                    cluster=self.cluster.eks_cluster,
+                    subnet_ids=data_plane_subnet_ids,
+                    instance_types=nodes.instance_types,
+                    min_size=nodes.min_size,
+                    desired_size=nodes.desired_size,
+                    max_size=nodes.max_size,
+                    disk_size_gib=nodes.disk_size_gib,
+                    partition=env.partition,
+                ),
+                opts=child,
+            )
+        elif settings.data_plane == "self-managed":
+            self.self_managed_nodes = SelfManagedNodes(
+                name,
+                SelfManagedNodesArgs(
+                    cluster=self.cluster.eks_cluster,
+                    cluster_name=self.cluster.cluster_name,
+                    subnet_ids=data_plane_subnet_ids,
+                    associate_public_ip_address=settings.workloads_in_public_subnets,
+                    instance_type=nodes.instance_types[0],
+                    min_size=nodes.min_size,
+                    desired_size=nodes.desired_size,
+                    max_size=nodes.max_size,
+                    disk_size_gib=nodes.disk_size_gib,
+                    partition=env.partition,
+                ),
+                opts=child,
+            )
+        else:
+            self.fargate = Fargate(
+                name,
+                FargateArgs(
+                    cluster_name=self.cluster.cluster_name,
+                    cluster_name_value=cluster_name,
+                    subnet_ids=data_plane_subnet_ids,
+                    namespaces=settings.effective_fargate.namespaces,
+                    partition=env.partition,
+                    region=env.region,
+                    account_id=env.account_id,
+                ),
+                opts=child,
+            )
+        self.register_outputs({"description": describe(settings)})
+
+    def _public_access_cidrs(self, settings: StackSettings) -> Optional[pulumi.Input[list[str]]]:
+        if not settings.public_endpoint:
+            return None
+        requested = settings.requested_public_access_cidrs
+        if OPEN_TO_WORLD in requested or not self.network.nat_eips:
+            return requested
+        # Public endpoint only, pods behind NAT (public + fargate): the NAT gateways' addresses must be
+        # in the list or the kubelets on Fargate cannot reach the API (EKS User Guide, cluster-endpoint).
+        if settings.private_endpoint:
+            return requested
+        return pulumi.Output.all(*[eip.public_ip for eip in self.network.nat_eips]).apply(
+            lambda ips: [*requested, *(f"{ip}/32" for ip in ips)]
+        )

@@ -1,0 +1,132 @@
+"""Rules that relate several keys. They read the raw values, so they run even when other keys
+are invalid, and every problem of a stack file is reported in one go."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Callable
+
+Problem = tuple[str, str]  # (key path without namespace, message)
+
+OPEN_TO_WORLD = "0.0.0.0/0"
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _mode_and_plane(raw: dict[str, Any]) -> tuple[Any, Any]:
+    return raw.get("endpointAccess"), raw.get("dataPlane")
+
+
+def check_blocks_match_data_plane(raw: dict[str, Any]) -> list[Problem]:
+    _, plane = _mode_and_plane(raw)
+    problems: list[Problem] = []
+    if plane == "fargate" and "nodes" in raw:
+        problems.append(("nodes", "not used with dataPlane 'fargate' (Fargate runs pods, not nodes); remove it"))
+    if plane in ("managed", "self-managed") and "fargate" in raw:
+        problems.append(("fargate", f"only used with dataPlane 'fargate', this stack has {plane!r}; remove it"))
+    return problems
+
+
+def check_node_sizes(raw: dict[str, Any]) -> list[Problem]:
+    nodes = raw.get("nodes")
+    if not isinstance(nodes, dict):
+        return []
+    defaults = {"minSize": 2, "desiredSize": 2, "maxSize": 4}
+    sizes = {k: nodes.get(k, v) for k, v in defaults.items()}
+    if not all(_is_int(v) for v in sizes.values()):
+        return []  # the type error is reported by the schema
+    problems: list[Problem] = []
+    if sizes["minSize"] > sizes["maxSize"]:
+        problems.append(
+            ("nodes.minSize", f"{sizes['minSize']} is larger than eks-variants:nodes.maxSize ({sizes['maxSize']})")
+        )
+    else:
+        if sizes["desiredSize"] < sizes["minSize"]:
+            problems.append(
+                ("nodes.desiredSize",
+                 f"{sizes['desiredSize']} is smaller than eks-variants:nodes.minSize ({sizes['minSize']})")
+            )
+        if sizes["desiredSize"] > sizes["maxSize"]:
+            problems.append(
+                ("nodes.desiredSize",
+                 f"{sizes['desiredSize']} is larger than eks-variants:nodes.maxSize ({sizes['maxSize']})")
+            )
+    return problems
+
+
+def check_self_managed_instance_types(raw: dict[str, Any]) -> list[Problem]:
+    _, plane = _mode_and_plane(raw)
+    nodes = raw.get("nodes")
+    if plane != "self-managed" or not isinstance(nodes, dict):
+        return []
+    types = nodes.get("instanceTypes")
+    if isinstance(types, list) and len(types) > 1:
+        # pulumi-eks NodeGroupV2 builds one launch template with one instance type.
+        return [("nodes.instanceTypes",
+                 f"self-managed nodes take exactly one instance type, got {len(types)} ({', '.join(map(str, types))})")]
+    return []
+
+
+def check_nat_gateways(raw: dict[str, Any]) -> list[Problem]:
+    mode, plane = _mode_and_plane(raw)
+    if "natGateways" not in raw:
+        return []
+    if mode == "private":
+        return [("natGateways", "a 'private' stack has no internet gateway and no NAT gateways; remove it")]
+    if mode == "public" and plane in ("managed", "self-managed"):
+        return [("natGateways",
+                 f"a 'public' stack with dataPlane {plane!r} has no private subnets and so no NAT gateways; remove it")]
+    return []
+
+
+def check_public_access_cidrs(raw: dict[str, Any]) -> list[Problem]:
+    mode, plane = _mode_and_plane(raw)
+    if "publicAccessCidrs" not in raw:
+        return []
+    cidrs = raw["publicAccessCidrs"]
+    if mode == "private":
+        return [("publicAccessCidrs", "a 'private' stack has no public API endpoint; remove it")]
+    if mode == "public" and plane in ("managed", "self-managed") and isinstance(cidrs, list):
+        if OPEN_TO_WORLD not in cidrs and _all_cidrs(cidrs):
+            # EKS User Guide, cluster-endpoint: with only the public endpoint, the CIDRs must include the
+            # nodes' egress addresses. Nodes on auto-assigned public IPs cannot be listed in advance.
+            return [("publicAccessCidrs",
+                     f"{cidrs} would lock out the nodes: in a 'public' stack they reach the API from "
+                     "auto-assigned public IPs that cannot be listed; keep '0.0.0.0/0' or use "
+                     "endpointAccess 'public-private'")]
+    return []
+
+
+def check_private_link(raw: dict[str, Any]) -> list[Problem]:
+    mode, _ = _mode_and_plane(raw)
+    block = raw.get("privateLink")
+    if mode == "private" and isinstance(block, dict) and block.get("enabled") is False:
+        return [("privateLink.enabled",
+                 "a 'private' cluster needs its VPC endpoints (EC2, ECR, S3, STS) to pull images and join nodes; "
+                 "remove 'enabled: false'")]
+    if isinstance(block, dict) and block.get("enabled") is False and block.get("extraServices"):
+        return [("privateLink.extraServices", "listed while privateLink.enabled is false; remove one of them")]
+    return []
+
+
+def _all_cidrs(values: list[Any]) -> bool:
+    try:
+        return all(isinstance(v, str) and ipaddress.IPv4Network(v, strict=True) for v in values)
+    except ValueError:
+        return False
+
+
+CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
+    check_blocks_match_data_plane,
+    check_node_sizes,
+    check_self_managed_instance_types,
+    check_nat_gateways,
+    check_public_access_cidrs,
+    check_private_link,
+)
+
+
+def cross_check(raw: dict[str, Any]) -> list[Problem]:
+    return [problem for check in CROSS_CHECKS for problem in check(raw)]

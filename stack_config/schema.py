@@ -1,0 +1,261 @@
+"""Typed schema of the ``eks-variants:*`` stack configuration (contracts §2).
+
+Field-level rules (types, ranges, formats) live on the models; rules that relate several keys
+(``nodes`` only with node data planes, ``natGateways`` only where there is NAT, ...) live in
+``cross_checks.py`` so that every problem can be reported at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
+
+EndpointAccess = Literal["public", "public-private", "private"]
+DataPlane = Literal["managed", "self-managed", "fargate"]
+
+# The PrivateLink services every endpoint set carries (eks-networking-facts: private clusters;
+# eksctl's fully-private baseline). S3 is the gateway endpoint; the others are interface endpoints.
+BASELINE_INTERFACE_SERVICES: tuple[str, ...] = ("ec2", "ecr.api", "ecr.dkr", "sts")
+BASELINE_SERVICES: tuple[str, ...] = (*BASELINE_INTERFACE_SERVICES, "s3")
+
+CLUSTER_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_SERVICE_SHORT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+_K8S_VERSION = re.compile(r"^\d+\.\d+$")
+
+
+def _duplicates(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in items if i in seen or seen.add(i)})
+
+
+class _Block(BaseModel):
+    """A config object: camelCase keys, unknown keys rejected."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid")
+
+
+class NodesSettings(_Block):
+    """``nodes``: the EC2 capacity of the managed and self-managed data planes."""
+
+    instance_types: list[str] = Field(default_factory=lambda: ["m6i.large"], min_length=1)
+    min_size: int = Field(default=2, ge=0)
+    desired_size: int = Field(default=2, ge=0)
+    max_size: int = Field(default=4, ge=1)
+    disk_size_gib: int = Field(default=50, ge=20, le=16384, alias="diskSizeGiB")
+
+    @field_validator("instance_types")
+    @classmethod
+    def _instance_type_names(cls, value: list[str]) -> list[str]:
+        bad = [t for t in value if not _INSTANCE_TYPE.match(t)]
+        if bad:
+            raise ValueError(f"not EC2 instance type names: {', '.join(map(repr, bad))} (e.g. 'm6i.large')")
+        if dups := _duplicates(value):
+            raise ValueError(f"duplicate instance types: {', '.join(dups)}")
+        return value
+
+
+class FargateSettings(_Block):
+    """``fargate``: the namespaces whose pods run on Fargate."""
+
+    namespaces: list[str] = Field(default_factory=lambda: ["default", "kube-system"], min_length=1)
+
+    @field_validator("namespaces")
+    @classmethod
+    def _namespace_names(cls, value: list[str]) -> list[str]:
+        bad = [n for n in value if not _DNS1123_LABEL.match(n)]
+        if bad:
+            raise ValueError(
+                f"not DNS-1123 labels: {', '.join(map(repr, bad))} "
+                "(lower-case letters, digits and '-', at most 63 characters)"
+            )
+        if dups := _duplicates(value):
+            raise ValueError(f"duplicate namespaces: {', '.join(dups)}")
+        # CreateFargateProfile accepts at most five selectors per profile.
+        if len(value) > 5:
+            raise ValueError(f"a Fargate profile takes at most 5 namespace selectors, got {len(value)}")
+        return value
+
+
+class PrivateLinkSettings(_Block):
+    """``privateLink``: VPC endpoints. Always built for ``private``; opt-in elsewhere."""
+
+    enabled: Optional[bool] = None
+    extra_services: list[str] = Field(default_factory=list)
+
+    @field_validator("extra_services")
+    @classmethod
+    def _short_service_names(cls, value: list[str]) -> list[str]:
+        problems = []
+        bad = [s for s in value if not _SERVICE_SHORT_NAME.match(s)]
+        if bad:
+            problems.append(
+                f"not short service names: {', '.join(map(repr, bad))} "
+                "(write 'logs', not 'com.amazonaws.<region>.logs')"
+            )
+        if dups := _duplicates(value):
+            problems.append(f"duplicate services: {', '.join(dups)}")
+        baseline = sorted({s for s in value if s in BASELINE_SERVICES})
+        if baseline:
+            problems.append(
+                f"{', '.join(baseline)} already in the baseline ({', '.join(BASELINE_SERVICES)}); remove "
+                f"{'it' if len(baseline) == 1 else 'them'}"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+
+class StackSettings(_Block):
+    """Every key of the ``eks-variants`` namespace, with its default."""
+
+    endpoint_access: EndpointAccess
+    data_plane: DataPlane
+    vpc_cidr: str = "10.0.0.0/16"
+    availability_zones: int = Field(default=3, ge=2, le=6)
+    nat_gateways: Optional[Literal["single", "per-az"]] = None
+    kubernetes_version: str = NEWEST_SUPPORTED
+    public_access_cidrs: Optional[list[str]] = Field(default=None, min_length=1)
+    nodes: Optional[NodesSettings] = None
+    fargate: Optional[FargateSettings] = None
+    private_link: PrivateLinkSettings = Field(default_factory=PrivateLinkSettings)
+    cluster_log_types: list[str] = Field(default_factory=lambda: ["api", "audit", "authenticator"])
+    secrets_encryption: bool = True
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.IPv4Network(value, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not an IPv4 network without host bits ({exc})") from None
+        # A VPC's IPv4 block is /16 to /28; below /22 the subnet plan (see components/subnet_plan.py)
+        # leaves fewer than the 16 free addresses EKS recommends per cluster subnet.
+        if not 16 <= network.prefixlen <= 22:
+            raise ValueError(f"{value!r} has prefix /{network.prefixlen}; use /16 to /22")
+        return value
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _kubernetes_version(cls, value: str) -> str:
+        if not _K8S_VERSION.match(value):
+            raise ValueError(f"{value!r} is not MAJOR.MINOR (e.g. {NEWEST_SUPPORTED!r})")
+        if value not in SUPPORTED_VERSIONS:
+            raise ValueError(
+                f"{value!r} is outside the supported window {SUPPORTED_VERSIONS[0]} to {SUPPORTED_VERSIONS[-1]}"
+            )
+        return value
+
+    @field_validator("public_access_cidrs")
+    @classmethod
+    def _cidrs(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+        if value is None:
+            return value
+        bad = []
+        for cidr in value:
+            try:
+                ipaddress.IPv4Network(cidr, strict=True)
+            except ValueError:
+                bad.append(cidr)
+        if bad:
+            raise ValueError(f"not IPv4 CIDRs without host bits: {', '.join(map(repr, bad))}")
+        if dups := _duplicates(value):
+            raise ValueError(f"duplicate CIDRs: {', '.join(dups)}")
+        return value
+
+    @field_validator("cluster_log_types")
+    @classmethod
+    def _log_types(cls, value: list[str]) -> list[str]:
+        bad = [t for t in value if t not in CLUSTER_LOG_TYPES]
+        if bad:
+            raise ValueError(f"unknown log types {', '.join(map(repr, bad))}; choose from {', '.join(CLUSTER_LOG_TYPES)}")
+        if dups := _duplicates(value):
+            raise ValueError(f"duplicate log types: {', '.join(dups)}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        # EC2 tag restrictions: keys 1-128 characters, values up to 256, the aws: prefix is reserved.
+        problems = []
+        for key, tag_value in value.items():
+            if not 1 <= len(key) <= 128:
+                problems.append(f"key {key!r} must be 1 to 128 characters")
+            if key.lower().startswith("aws:"):
+                problems.append(f"key {key!r} uses the reserved prefix 'aws:'")
+            if len(tag_value) > 256:
+                problems.append(f"value of {key!r} is longer than 256 characters")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    # --- derived facts the components use -----------------------------------------------------
+
+    @property
+    def has_nodes(self) -> bool:
+        return self.data_plane in ("managed", "self-managed")
+
+    @property
+    def private_endpoint(self) -> bool:
+        return self.endpoint_access in ("public-private", "private")
+
+    @property
+    def public_endpoint(self) -> bool:
+        return self.endpoint_access in ("public", "public-private")
+
+    @property
+    def has_public_subnets(self) -> bool:
+        return self.endpoint_access != "private"
+
+    @property
+    def has_private_subnets(self) -> bool:
+        return self.endpoint_access != "public" or self.data_plane == "fargate"
+
+    @property
+    def has_nat(self) -> bool:
+        """NAT gateways exist wherever private subnets need egress and the VPC has an internet gateway."""
+        return self.has_public_subnets and self.has_private_subnets
+
+    @property
+    def nat_mode(self) -> Optional[str]:
+        return (self.nat_gateways or "single") if self.has_nat else None
+
+    @property
+    def workloads_in_public_subnets(self) -> bool:
+        """Nodes run in public subnets only in ``public`` mode with EC2 nodes."""
+        return self.endpoint_access == "public" and self.has_nodes
+
+    @property
+    def privatelink_enabled(self) -> bool:
+        if self.private_link.enabled is not None:
+            return self.private_link.enabled
+        return self.endpoint_access == "private" or bool(self.private_link.extra_services)
+
+    @property
+    def privatelink_services(self) -> list[str]:
+        return [*BASELINE_INTERFACE_SERVICES, *self.private_link.extra_services]
+
+    @property
+    def effective_nodes(self) -> NodesSettings:
+        return self.nodes or NodesSettings()
+
+    @property
+    def effective_fargate(self) -> FargateSettings:
+        return self.fargate or FargateSettings()
+
+    @property
+    def requested_public_access_cidrs(self) -> list[str]:
+        return list(self.public_access_cidrs) if self.public_access_cidrs is not None else ["0.0.0.0/0"]
+
+    @property
+    def variant(self) -> str:
+        return f"{self.endpoint_access}-{self.data_plane}"
