@@ -1,0 +1,35 @@
+# eks-variants: everything runs from the project's own virtualenv, built from the lock file.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-from-lock
+
+.PHONY: env preflight test bench lock clean
+
+## env: build .venv from requirements.lock (only when the lock changed)
+env: $(STAMP)
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+## preflight: offline preview of every stack in stacks/, checked by the policy pack in policies/
+preflight: env
+	$(PY) -m preflight --all
+
+## test: the whole test suite (program under mocks, preflight, policies end to end)
+test: env
+	$(PY) -m pytest -q
+
+## bench: performance figures (preflight wall time, policy-pack scaling)
+bench: env
+	$(PY) bench/preflight_bench.py
+	$(PY) bench/policy_bench.py
+
+## lock: re-resolve requirements.in into requirements.lock (needs uv: pip install uv)
+lock:
+	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache
