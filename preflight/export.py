@@ -1,0 +1,162 @@
+"""`pulumi stack export` (deployment version 3) <-> RecordedStack.
+
+write_export(stack, path) writes a recording the way `pulumi stack export --show-secrets` lays a
+stack out (root stack resource, provider resources, resources with inputs/outputs/parent/provider/
+dependencies/propertyDependencies; secrets as `plaintext`). A preview recording carries the unknown
+sentinel where a value is not known yet; a real export never does, but this keeps round trips exact.
+read_export(path) reads such a file (or a real export) back; `ciphertext` secrets cannot be
+decrypted offline and read as unknown secrets.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from .model import (ROOT_STACK_TYPE, SECRET_SIG, SIG_KEY, UNKNOWN, InputError, RecordedResource,
+                    RecordedStack)
+
+try:
+    from pulumi._version import _VERSION as _SDK_VERSION  # type: ignore
+except Exception:  # noqa: BLE001
+    _SDK_VERSION = "3.0.0"
+
+
+def _to_state(v: Any) -> Any:
+    if isinstance(v, dict):
+        if v.get(SIG_KEY) == SECRET_SIG:
+            return {SIG_KEY: SECRET_SIG, "plaintext": json.dumps(_to_state(v.get("value")))}
+        return {k: _to_state(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_to_state(x) for x in v]
+    return v
+
+
+def _from_state(v: Any, warn: list) -> Any:
+    if isinstance(v, dict):
+        if v.get(SIG_KEY) == SECRET_SIG:
+            if "plaintext" in v:
+                try:
+                    inner = json.loads(v["plaintext"])
+                except (TypeError, ValueError):
+                    inner = v["plaintext"]
+                return {SIG_KEY: SECRET_SIG, "value": _from_state(inner, warn)}
+            if "value" in v:
+                return {SIG_KEY: SECRET_SIG, "value": _from_state(v["value"], warn)}
+            warn.append("encrypted secret")
+            return {SIG_KEY: SECRET_SIG, "value": UNKNOWN}
+        return {k: _from_state(x, warn) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_from_state(x, warn) for x in v]
+    return v
+
+
+def to_deployment(stack: RecordedStack) -> dict:
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    version = f"v{_SDK_VERSION}"
+    resources = []
+    for r in stack.resources:
+        d: dict[str, Any] = {"urn": r.urn, "custom": r.custom}
+        if r.custom:
+            d["id"] = r.id if r.id is not None else UNKNOWN
+        d["type"] = r.type
+        if r.inputs:
+            d["inputs"] = _to_state(r.inputs)
+        if r.outputs:
+            d["outputs"] = _to_state(r.outputs)
+        if r.parent:
+            d["parent"] = r.parent
+        if r.dependencies:
+            d["dependencies"] = list(r.dependencies)
+        if r.provider:
+            d["provider"] = r.provider
+        if r.property_dependencies:
+            d["propertyDependencies"] = {k: list(v) for k, v in r.property_dependencies.items()}
+        d["created"] = now
+        d["modified"] = now
+        resources.append(d)
+    return {"version": 3, "deployment": {
+        "manifest": {"time": now, "magic": hashlib.sha256(version.encode()).hexdigest(), "version": version},
+        "resources": resources}}
+
+
+def write_export(stack: RecordedStack, path) -> str:
+    """Write `stack` as a `pulumi stack export` file. `path` may be a folder (then `<stack>.json`)."""
+    p = Path(path)
+    if p.is_dir() or str(path).endswith(("/", "\\")):
+        p.mkdir(parents=True, exist_ok=True)
+        p = p / f"{stack.name}.json"
+    else:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(to_deployment(stack), indent=4) + "\n", encoding="utf-8")
+    return str(p)
+
+
+def _parse_urn(urn: str) -> Optional[tuple[str, str, str, str]]:
+    if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
+        return None
+    parts = urn[len("urn:pulumi:"):].split("::")
+    if len(parts) < 4:
+        return None
+    stack, project, qtype = parts[0], parts[1], parts[2]
+    name = "::".join(parts[3:])
+    return stack, project, qtype, name
+
+
+def read_export(path) -> RecordedStack:
+    """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read export {p}: {e.strerror or e}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise InputError(f"{p}: malformed JSON: {e}") from None
+    if not isinstance(data, dict) or "deployment" not in data:
+        raise InputError(f"{p}: not a `pulumi stack export` file (no `deployment`)")
+    if data.get("version") != 3:
+        raise InputError(f"{p}: unsupported deployment version {data.get('version')!r} (preflight reads version 3)")
+    dep = data["deployment"]
+    if not isinstance(dep, dict):
+        raise InputError(f"{p}: malformed export: `deployment` must be an object")
+    raw = dep.get("resources") or []
+    if not isinstance(raw, list):
+        raise InputError(f"{p}: malformed export: `deployment.resources` must be a list")
+    problems, warn = [], []
+    resources: list[RecordedResource] = []
+    stack_name = project = None
+    for i, r in enumerate(raw):
+        if not isinstance(r, dict) or not isinstance(r.get("type"), str):
+            problems.append(f"{p}: resource #{i}: missing `urn` or `type`")
+            continue
+        parsed = _parse_urn(r.get("urn"))
+        if parsed is None:
+            problems.append(f"{p}: resource #{i}: malformed URN {r.get('urn')!r}")
+            continue
+        if r.get("delete"):
+            continue  # pending deletion: not part of the stack's current state
+        s, proj, _, name = parsed
+        stack_name, project = stack_name or s, project or proj
+        custom = bool(r.get("custom"))
+        rid = r.get("id")
+        resources.append(RecordedResource(
+            urn=r["urn"], type=r["type"], name=name, custom=custom, parent=r.get("parent") or None,
+            provider=r.get("provider") or None,
+            id=None if (rid in (None, "", UNKNOWN) or not custom) else rid,
+            inputs=_from_state(r.get("inputs") or {}, warn), outputs=_from_state(r.get("outputs") or {}, warn),
+            dependencies=list(r.get("dependencies") or []),
+            property_dependencies={k: list(v or []) for k, v in (r.get("propertyDependencies") or {}).items()}))
+    if problems:
+        raise InputError(problems)
+    if warn:
+        print(f"preflight: {p}: {len(warn)} encrypted secret value(s) cannot be decrypted offline; "
+              f"they are analyzed as unknown (export with --show-secrets to avoid this)", file=sys.stderr)
+    if stack_name is None:
+        stack_name, project = p.stem, "unknown"
+    return RecordedStack(name=stack_name, project=project, resources=resources,
+                         preview=False, source=str(path))

@@ -1,0 +1,79 @@
+"""Human and JSON reports."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Optional
+
+from .model import Violation
+
+
+@dataclasses.dataclass
+class Result:
+    source: str
+    resources: int
+    violations: list
+    pack: str = ""
+    pack_version: str = ""
+    seconds: float = 0.0
+
+    @property
+    def mandatory(self) -> int:
+        return sum(1 for v in self.violations if v.enforcement_level == "mandatory")
+
+    @property
+    def advisory(self) -> int:
+        return sum(1 for v in self.violations if v.enforcement_level == "advisory")
+
+
+def to_json(results: list[Result]) -> str:
+    return json.dumps({"results": [{"source": r.source, "resources": r.resources,
+                                    "violations": [v.to_json() for v in r.violations]} for r in results]},
+                      indent=2)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(r: Result) -> str:
+    if not r.violations:
+        return f"{r.source}: {_plural(r.resources, 'resource')} checked, no policy violations"
+    return (f"{r.source}: {_plural(r.resources, 'resource')} checked, {r.mandatory} mandatory, "
+            f"{r.advisory} advisory")
+
+
+def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
+    """Per stack, like the CLI's policy block: violations grouped by policy with URN and message."""
+    lines: list[str] = []
+    for r in results:
+        lines.append(f"Stack {r.source} ({_plural(r.resources, 'resource')} checked)")
+        lines.append("Policies:")
+        mark = "❌" if r.mandatory else ("⚠️ " if r.violations else "✅")
+        pack = f"{r.pack}@v{r.pack_version}" if r.pack_version else r.pack
+        lines.append(f"    {mark} {pack}")
+        groups: dict[tuple[str, str], list[Violation]] = {}
+        for v in r.violations:
+            groups.setdefault((v.policy, v.enforcement_level), []).append(v)
+        order = sorted(groups, key=lambda k: (k[1] != "mandatory", k[0]))
+        for key in order:
+            policy, level = key
+            vs = groups[key]
+            lines.append(f"        - [{level}]  {policy}  ({_plural(len(vs), 'violation')})")
+            for v in vs:
+                lines.append(f"            {v.urn}")
+                for ml in v.message.splitlines() or [""]:
+                    lines.append(f"              {ml}")
+        lines.append(summary_line(r))
+        lines.append("")
+    total_m = sum(r.mandatory for r in results)
+    total_a = sum(r.advisory for r in results)
+    failing = [r.source for r in results if r.mandatory]
+    tail = (f"preflight: {_plural(len(results), 'stack')} checked: {total_m} mandatory, {total_a} advisory "
+            f"violation{'' if total_m + total_a == 1 else 's'}")
+    if failing:
+        tail += f"; failing: {', '.join(failing)}"
+    if failed:
+        tail += f"; {_plural(len(failed), 'input')} could not be used: {', '.join(failed)}"
+    lines.append(tail)
+    return "\n".join(lines)
