@@ -1,0 +1,26 @@
+"""One module per policy of the eks-network-guardrails catalog (docs/policies.md)."""
+from . import (eks_cluster_subnets_multi_az, eks_endpoint_access_enabled, eks_fargate_private_subnets,
+               eks_guardrails_undecidable, eks_private_endpoint_no_node_public_ip,
+               eks_private_endpoint_node_subnets, eks_private_endpoint_vpc_dns,
+               eks_private_only_nodes_after_privatelink, eks_private_only_privatelink,
+               eks_privatelink_endpoint_https, eks_public_access_cidrs, eks_public_endpoint_node_egress)
+
+CATALOG_RULES = [
+    eks_endpoint_access_enabled.RULE,
+    eks_cluster_subnets_multi_az.RULE,
+    eks_public_endpoint_node_egress.RULE,
+    eks_private_endpoint_node_subnets.RULE,
+    eks_private_endpoint_no_node_public_ip.RULE,
+    eks_private_endpoint_vpc_dns.RULE,
+    eks_private_only_privatelink.RULE,
+    eks_privatelink_endpoint_https.RULE,
+    eks_private_only_nodes_after_privatelink.RULE,
+    eks_fargate_private_subnets.RULE,
+    eks_public_access_cidrs.RULE,
+]
+UNDECIDABLE_RULE = eks_guardrails_undecidable.make(CATALOG_RULES)
+RULES = CATALOG_RULES + [UNDECIDABLE_RULE]
+RULES_BY_NAME = {r.name: r for r in RULES}
+ALL_POLICIES = [r.policy() for r in RULES]
+
+__all__ = ["RULES", "RULES_BY_NAME", "CATALOG_RULES", "ALL_POLICIES"]

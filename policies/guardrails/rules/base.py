@@ -1,0 +1,176 @@
+"""Shared machinery of the guardrails rules: findings, config defaults, policy objects, subnet facts."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+
+from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
+                           StackValidationPolicy)
+
+from ..model import model_for
+from ..model.network import Cluster, NetworkModel, NodeGroup, Res, Subnet
+from ..model.values import UNKNOWN, plain
+
+UNDECIDABLE_PREFIX = "cannot decide at preview: "
+BASELINE_SERVICES = ["ec2", "ecr.api", "ecr.dkr", "sts"]
+
+
+@dataclass
+class Finding:
+    urn: str
+    message: str
+    undecidable: bool = False
+    key: Any = None  # findings with the same key are one problem (reported once)
+
+
+@dataclass
+class Rule:
+    name: str
+    requirement: str
+    source: str
+    check: Callable[[NetworkModel, Dict[str, Any]], Iterable[Finding]]
+    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY
+    config_properties: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    # resource-level rules: the types they judge and a check on one resource
+    resource_types: Sequence[str] = ()
+    check_resource: Optional[Callable[[Res, Dict[str, Any]], Iterable[Finding]]] = None
+
+    @property
+    def description(self) -> str:
+        return f"{self.requirement} Source: {self.source}"
+
+    def defaults(self) -> Dict[str, Any]:
+        return {k: v["default"] for k, v in self.config_properties.items() if "default" in v}
+
+    def config(self, given: Any) -> Dict[str, Any]:
+        cfg = self.defaults()
+        for k, v in dict(given or {}).items():
+            if k != "enforcementLevel":
+                cfg[k] = plain(v)
+        return cfg
+
+    def results(self, model: NetworkModel, cfg: Dict[str, Any]) -> List[Finding]:
+        """All findings of this rule on the model, deduplicated by key; cached per config."""
+        ck = (self.name, json.dumps(cfg, sort_keys=True, default=str))
+        cached = model.results_cache.get(ck)
+        if cached is not None:
+            return cached
+        out: List[Finding] = []
+        seen = set()
+        for f in self.check(model, cfg):
+            k = f.key if f.key is not None else (f.urn, f.message)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(f)
+        model.results_cache[ck] = out
+        return out
+
+    def policy(self):
+        schema = PolicyConfigSchema(properties=self.config_properties) if self.config_properties else None
+        if self.check_resource is not None:
+            types = frozenset(self.resource_types)
+
+            def validate_resource(args, report_violation):
+                if args.resource_type not in types:
+                    return
+                res = Res(args.urn, args.resource_type, args.name, plain(_target(args.props)) or {}, [], {},
+                          getattr(args.opts, "parent", None))
+                for f in self.check_resource(res, self.config(args.get_config())):
+                    if not f.undecidable:
+                        report_violation(f.message, f.urn)
+
+            return ResourceValidationPolicy(name=self.name, description=self.description,
+                                            validate=validate_resource, enforcement_level=self.enforcement,
+                                            config_schema=schema)
+
+        def validate_stack(args, report_violation):
+            model = model_for(args)
+            for f in self.results(model, self.config(args.get_config())):
+                if not f.undecidable:
+                    report_violation(f.message, f.urn)
+
+        return StackValidationPolicy(name=self.name, description=self.description, validate=validate_stack,
+                                     enforcement_level=self.enforcement, config_schema=schema)
+
+
+def _target(props: Any) -> Any:
+    if isinstance(props, dict):
+        return props
+    try:
+        return props["__target"]
+    except Exception:  # noqa: BLE001
+        return props
+
+
+def undecided(urn: str, policy: str, what: str, key: Any = None) -> Finding:
+    return Finding(urn, f"{UNDECIDABLE_PREFIX}[{policy}] {what}", True, key)
+
+
+SERVICES_PROPERTY = {
+    "type": "array",
+    "items": {"type": "string"},
+    "default": list(BASELINE_SERVICES),
+    "description": "Short names of the AWS services (com.amazonaws.<region>.<name>) that need an Interface "
+                   "endpoint with private DNS in a private-only cluster's VPC.",
+}
+
+
+# ------------------------------------------------------------------------------------------ facts helpers
+
+def route_facts(s: Subnet):
+    """(has IPv4 default route kinds, igw_any) for a subnet.
+
+    kinds: set of "igw" / "nat" / "other" / "unknown" among its IPv4 default routes, or UNKNOWN when the
+    route table cannot be resolved. nats: the NAT gateways (model objects) its default routes use."""
+    rt = s.effective_route_table()
+    if rt is UNKNOWN:
+        return UNKNOWN, []
+    if rt is None:
+        return set(), []
+    kinds, nats = set(), []
+    for r in rt.routes:
+        if r.v4_default is False:
+            continue
+        if r.v4_default is UNKNOWN:
+            kinds.add("unknown")
+            continue
+        kinds.add("unknown" if r.kind is UNKNOWN else r.kind)
+        if r.kind == "nat":
+            nats.extend(r.targets)
+            if not r.targets:
+                kinds.add("nat-unresolved")
+    return kinds, nats
+
+
+def igw_route(s: Subnet) -> Any:
+    rt = s.effective_route_table()
+    if rt is UNKNOWN:
+        return UNKNOWN
+    if rt is None:
+        return False
+    return rt.igw_route()
+
+
+def subnet_label(s: Subnet) -> str:
+    return s.res.label
+
+
+def clusters(model: NetworkModel) -> List[Cluster]:
+    return list(model.clusters.values())
+
+
+def node_groups(c: Cluster, fargate: Optional[bool] = None) -> List[NodeGroup]:
+    if fargate is None:
+        return c.node_groups
+    return [n for n in c.node_groups if n.is_fargate == fargate]
+
+
+def flag_text(v: Any) -> str:
+    return "unknown" if v is UNKNOWN else str(v).lower()
+
+
+def join(items: Iterable[str]) -> str:
+    items = list(items)
+    return "; ".join(items)

@@ -1,0 +1,46 @@
+"""eks-endpoint-access-enabled: a cluster enables the public or the private endpoint (or both)."""
+from __future__ import annotations
+
+from ..model import types as T
+from ..model.network import Cluster, Res
+from ..model.values import UNKNOWN, get, tri_bool
+from .base import Finding, Rule, undecided
+
+NAME = "eks-endpoint-access-enabled"
+
+
+def _flags(res: Res):
+    if res.type == T.EKS_CLUSTER:
+        vc = res.p("vpcConfig")
+        if vc is UNKNOWN:
+            return UNKNOWN, UNKNOWN
+        return (tri_bool(get(vc, "endpointPublicAccess"), True), tri_bool(get(vc, "endpointPrivateAccess"), False))
+    return tri_bool(res.p("endpointPublicAccess"), True), tri_bool(res.p("endpointPrivateAccess"), False)
+
+
+def _judge(res: Res, public, private):
+    if public is False and private is False:
+        yield Finding(res.urn, f"cluster {res.label} turns off both the public and the private API endpoint, so "
+                               "nothing (not even its nodes) can reach the Kubernetes API; set endpointPrivateAccess "
+                               "(and/or endpointPublicAccess) to true.")
+    elif (public is UNKNOWN and private is not True) or (private is UNKNOWN and public is not True):
+        yield undecided(res.urn, NAME, f"the endpoint flags of cluster {res.label} are unknown.")
+
+
+def check_resource(res: Res, cfg):
+    if res.type == T.EKS_CLUSTER and "eks:index:Cluster$" in res.urn:
+        return  # judged on the pulumi-eks component that owns it
+    yield from _judge(res, *_flags(res))
+
+
+def check(model, cfg):
+    for c in model.clusters.values():
+        yield from _judge(c.res, c.public, c.private)
+
+
+RULE = Rule(
+    name=NAME,
+    requirement="A cluster enables the public or the private API endpoint (or both).",
+    source="Amazon EKS User Guide, cluster-endpoint; eksctl: 'Kubernetes API access must have one of public or "
+           "private clusterEndpoints enabled'.",
+    check=check, resource_types=(T.EKS_CLUSTER, T.C_CLUSTER), check_resource=check_resource)

@@ -1,0 +1,42 @@
+"""eks-fargate-private-subnets: Fargate profile subnets are private (no IGW route, no public IP mapping)."""
+from __future__ import annotations
+
+from ..model.values import UNKNOWN
+from .base import Finding, Rule, igw_route, undecided
+
+NAME = "eks-fargate-private-subnets"
+
+
+def check(model, cfg):
+    for ng in model.node_groups:
+        if not ng.is_fargate:
+            continue
+        if not ng.subnets_complete:
+            yield undecided(ng.res.urn, NAME, f"the subnets of Fargate profile {ng.label} cannot be resolved.")
+        bad, unsure = [], []
+        for s in ng.subnets:
+            igw, mp = igw_route(s), s.map_public
+            reasons = []
+            if igw is True:
+                reasons.append("a default route to an internet gateway")
+            if mp is True:
+                reasons.append("mapPublicIpOnLaunch = true")
+            if reasons:
+                bad.append(f"{s.res.label} has {' and '.join(reasons)}")
+            elif igw is UNKNOWN or mp is UNKNOWN:
+                unsure.append(s.res.label)
+        if bad:
+            yield Finding(ng.res.urn, f"Fargate profile {ng.label} uses public subnets: {'; '.join(bad)}. Fargate "
+                          "accepts only private subnets: use subnets whose route table sends 0.0.0.0/0 to a NAT "
+                          "gateway (or nowhere) and that do not map public IPs on launch.")
+        elif unsure:
+            yield undecided(ng.res.urn, NAME, f"whether subnets {', '.join(unsure)} of Fargate profile {ng.label} "
+                            "route to an internet gateway or map public IPs is unknown.")
+
+
+RULE = Rule(
+    name=NAME,
+    requirement="Fargate profile subnets have no default route to an internet gateway and do not map public IPs.",
+    source="AWS Fargate profile docs and CreateFargateProfile API: only private subnets with no direct route to an "
+           "internet gateway are accepted.",
+    check=check)

@@ -1,0 +1,33 @@
+"""eks-guardrails-undecidable (advisory): what the other policies could not decide at preview.
+
+pulumi_policy binds every report to the reporting policy's enforcement level, so a mandatory policy cannot
+report a non-blocking note. The mandatory policies therefore stay silent where a value is unknown, and this
+companion policy reports each such case once, prefixed "cannot decide at preview: [policy-name]". It also
+reports node groups that cannot be related to a cluster in the stack. Disable it in the policy config to mute
+the notes; it never blocks."""
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .base import Rule, undecided
+
+NAME = "eks-guardrails-undecidable"
+
+
+def make(rules):
+    def check(model, cfg):
+        for rule in rules:
+            for f in rule.results(model, rule.config(None)):
+                if f.undecidable:
+                    yield f
+        for ng in model.node_groups:
+            if ng.cluster is None:
+                yield undecided(ng.res.urn, NAME, f"node group {ng.label} cannot be related to an EKS cluster of this "
+                                "stack (clusterName / cluster input unresolved); it is not checked.")
+
+    return Rule(
+        name=NAME,
+        requirement="Reports, without blocking, every check the other eks-network-guardrails policies could not "
+                    "decide because a value is unknown at preview or a reference leaves the stack.",
+        source="pulumi_policy reports with the reporting policy's enforcement level only; see docs/policies.md.",
+        check=check, enforcement=EnforcementLevel.ADVISORY)

@@ -1,0 +1,95 @@
+"""eks-privatelink-endpoint-https: the interface endpoints' security groups admit HTTPS from the nodes."""
+from __future__ import annotations
+
+from ..model import types as T
+from ..model.network import Vpc
+from ..model.values import UNKNOWN, cidr_within
+from .base import Finding, Rule, undecided
+
+NAME = "eks-privatelink-endpoint-https"
+
+
+def _node_sources(model, c):
+    urns = set(c.security_group_urns)
+    for ng in c.node_groups:
+        urns |= ng.security_group_urns
+    return urns
+
+
+def check(model, cfg):
+    for c in model.clusters.values():
+        if c.private_only is not True:
+            continue
+        vpc = c.vpc
+        if not isinstance(vpc, Vpc):
+            continue  # eks-private-only-privatelink reports the unresolved VPC
+        sources = _node_sources(model, c)
+        subnets = {s.res.urn: s for ng in c.node_groups for s in ng.subnets}
+        vpc_cidrs = [x for x in vpc.cidrs if isinstance(x, str)]
+        for e in vpc.endpoints:
+            if e.type != "Interface":
+                continue
+            sgs = e.security_groups
+            if not e.sgs_complete:
+                yield undecided(e.res.urn, NAME, f"the security groups of endpoint {e.res.label} cannot be resolved.",
+                                key=e.res.urn)
+                continue
+            if not sgs:
+                defaults = [sg for sg in model.security_groups.values() if sg.res.type == T.DEFAULT_SG and sg.vpc is vpc]
+                if not defaults:
+                    yield Finding(e.res.urn, f"Interface endpoint {e.res.label} has no security group, so it gets the "
+                                  "VPC's default security group, which admits only its own members; attach a "
+                                  "security group that allows TCP 443 from the node subnets (or the VPC CIDR).",
+                                  key=e.res.urn)
+                    continue
+                sgs = defaults
+            rules = [r for sg in sgs for r in sg.ingress]
+            incomplete = any(not sg.ingress_complete for sg in sgs)
+            by_sg, maybe = False, incomplete
+            for r in rules:
+                a = r.allows_tcp(443)
+                if a is False:
+                    continue
+                hit = any(x.urn in sources for x in r.sources)
+                if hit and a is True:
+                    by_sg = True
+                    break
+                if hit or r.source_unknown:
+                    maybe = True
+            if by_sg:
+                continue
+            bad, unsure = [], []
+            for s in subnets.values():
+                ok = False
+                for r in rules:
+                    a = r.allows_tcp(443)
+                    if a is False:
+                        continue
+                    cover = (isinstance(s.cidr, str) and any(cidr_within(s.cidr, [x]) for x in r.cidrs if isinstance(x, str))) or \
+                        (s.vpc is vpc and any(cidr_within(v, [x]) for v in vpc_cidrs for x in r.cidrs if isinstance(x, str)))
+                    if cover and a is True:
+                        ok = True
+                        break
+                    if cover or any(x is UNKNOWN for x in r.cidrs):
+                        maybe = True
+                if ok:
+                    continue
+                (unsure if (maybe or not isinstance(s.cidr, str)) else bad).append(f"{s.res.label} ({s.cidr if isinstance(s.cidr, str) else 'CIDR unknown'})")
+            if bad:
+                yield Finding(e.res.urn, f"the security groups of Interface endpoint {e.res.label} "
+                              f"({', '.join(sg.res.name for sg in sgs)}) do not allow TCP 443 from node subnets "
+                              f"{', '.join(sorted(bad))} of cluster {c.res.name}; add an ingress rule for TCP 443 from "
+                              "the node subnets' CIDRs, the VPC CIDR, or the node/cluster security group.",
+                              key=e.res.urn)
+            elif unsure:
+                yield undecided(e.res.urn, NAME, f"whether endpoint {e.res.label} admits TCP 443 from "
+                                f"{', '.join(sorted(unsure))} is unknown.", key=e.res.urn)
+
+
+RULE = Rule(
+    name=NAME,
+    requirement="Private-only endpoint: the security groups of the VPC's Interface endpoints allow TCP 443 from the "
+                "node subnets (their CIDRs, a covering CIDR such as the VPC's, or the node/cluster security group).",
+    source="Amazon EKS User Guide, private-clusters (endpoint security group must allow HTTPS from the nodes); "
+           "terraform-aws-eks issue 3113.",
+    check=check)

@@ -1,0 +1,93 @@
+"""eks-public-endpoint-node-egress: with only the public endpoint, every node subnet reaches it."""
+from __future__ import annotations
+
+from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
+from .base import Finding, Rule, route_facts, undecided
+
+NAME = "eks-public-endpoint-node-egress"
+
+
+def _restriction(c):
+    """(restricted: True/False/UNKNOWN, known cidrs, has unknown entries)."""
+    cidrs = c.public_cidrs
+    if cidrs is None:
+        return False, ["0.0.0.0/0"], False
+    if cidrs is UNKNOWN:
+        return UNKNOWN, [], True
+    known = [x for x in as_list(cidrs) if isinstance(x, str)]
+    has_unknown = len(known) < len(as_list(cidrs))
+    if any(is_open_cidr(x) for x in known):
+        return False, known, has_unknown
+    return (UNKNOWN if has_unknown and not known else True), known, has_unknown
+
+
+def check(model, cfg):
+    for c in model.clusters.values():
+        if c.public_only is False:
+            continue
+        restricted, known_cidrs, cidr_unknowns = _restriction(c)
+        for ng in c.node_groups:
+            if not ng.subnets_complete:
+                yield undecided(ng.res.urn, NAME, f"the subnets of node group {ng.label} cannot be resolved.")
+            bad, unsure = [], []
+            for s in ng.subnets:
+                kinds, nats = route_facts(s)
+                if kinds is UNKNOWN or "unknown" in kinds:
+                    unsure.append(f"{s.res.label}: its default route is unknown")
+                    continue
+                if "nat" in kinds:
+                    if restricted is False:
+                        continue
+                    pub = [n for n in (model.nats.get(x.urn) for x in nats) if n is not None and n.public]
+                    if not pub and "nat-unresolved" in kinds:
+                        unsure.append(f"{s.res.label}: its NAT gateway cannot be resolved")
+                        continue
+                    for n in pub:
+                        ips, complete = n.public_ips()
+                        outside = [ip for ip in ips if not cidr_within(ip, known_cidrs)]
+                        inferred = cidr_unknowns and any(e.urn in c.cidrs_deps for e in n.eips)
+                        if outside and not cidr_unknowns:
+                            bad.append(f"{s.res.label} egresses through NAT gateway {n.res.name} whose Elastic IP "
+                                       f"{', '.join(outside)} is not in publicAccessCidrs {known_cidrs}")
+                        elif (not complete or outside) and not inferred:
+                            unsure.append(f"{s.res.label}: the Elastic IP of NAT gateway {n.res.name} or the "
+                                          "publicAccessCidrs are unknown")
+                        elif restricted is UNKNOWN and not inferred:
+                            unsure.append(f"{s.res.label}: publicAccessCidrs are unknown")
+                    continue
+                if "igw" in kinds:
+                    if ng.is_fargate:
+                        continue  # Fargate cannot use public subnets: eks-fargate-private-subnets says so
+                    lt_ip = ng.public_ip if ng.self_managed else False
+                    gets_ip = True if (s.map_public is True or lt_ip is True) else \
+                        (UNKNOWN if (s.map_public is UNKNOWN or lt_ip is UNKNOWN) else False)
+                    if gets_ip is False:
+                        bad.append(f"{s.res.label} routes 0.0.0.0/0 to an internet gateway but has "
+                                   "mapPublicIpOnLaunch = false, so nodes get no public IP and cannot reach the "
+                                   "public endpoint (set mapPublicIpOnLaunch = true, or route through a NAT gateway)")
+                    elif gets_ip is UNKNOWN:
+                        unsure.append(f"{s.res.label}: whether nodes get a public IP is unknown")
+                    elif restricted is True:
+                        bad.append(f"{s.res.label} gives nodes auto-assigned public IPs, which cannot be listed in "
+                                   f"the restricted publicAccessCidrs {known_cidrs} (use NAT gateways whose Elastic IPs "
+                                   "are listed, or enable the private endpoint)")
+                    elif restricted is UNKNOWN:
+                        unsure.append(f"{s.res.label}: publicAccessCidrs are unknown")
+                    continue
+                bad.append(f"{s.res.label} has no default route to an internet gateway or NAT gateway, so nodes "
+                           "cannot reach the public endpoint (add a NAT route, or enable the private endpoint)")
+            if bad and c.public_only is True:
+                yield Finding(ng.res.urn, f"node group {ng.label} of cluster {c.res.name} (public endpoint only) cannot "
+                              f"reach the API server: {'; '.join(bad)}.")
+            elif bad or unsure:
+                yield undecided(ng.res.urn, NAME, f"node group {ng.label}: {'; '.join(bad + unsure)}.")
+
+
+RULE = Rule(
+    name=NAME,
+    requirement="Public-only endpoint: every node subnet reaches the endpoint (default route to an internet gateway "
+                "with mapPublicIpOnLaunch = true or a launch-template public IP, or a default route to a NAT gateway); "
+                "with restricted publicAccessCidrs, the nodes' NAT Elastic IPs are inside them.",
+    source="Amazon EKS User Guide, cluster-endpoint (restricting public access without the private endpoint) and "
+           "managed-node-groups (public IP only from the subnet setting); eksctl docs vpc-cluster-access.",
+    check=check)
