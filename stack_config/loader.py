@@ -79,8 +79,9 @@ def raw_settings(namespace: str, config: Mapping[str, Any]) -> tuple[dict[str, A
 
 
 def _suggest(unknown: str, known: list[str]) -> str:
-    match = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
-    return f"; did you mean `{match[0]}`?" if match else f"; known keys: {', '.join(known)}"
+    by_lower = {k.lower(): k for k in known}
+    match = difflib.get_close_matches(unknown.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean `{by_lower[match[0]]}`?" if match else f"; known keys: {', '.join(known)}"
 
 
 def _aliases(model: type[BaseModel]) -> list[str]:

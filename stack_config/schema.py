@@ -95,7 +95,7 @@ class PrivateLinkSettings(_Block):
     @classmethod
     def _short_service_names(cls, value: list[str]) -> list[str]:
         problems = []
-        bad = [s for s in value if not _SERVICE_SHORT_NAME.match(s)]
+        bad = [s for s in value if not _SERVICE_SHORT_NAME.match(s) or s.startswith(("com.", "cn.com."))]
         if bad:
             problems.append(
                 f"not short service names: {', '.join(map(repr, bad))} "

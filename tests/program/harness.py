@@ -23,7 +23,6 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _sync_await
 
 REPO = Path(__file__).resolve().parents[2]
-PROGRAM_MODULES = ("stack_config", "components")
 
 
 @dataclass
@@ -42,12 +41,18 @@ class _Mocks(pulumi_mocks.Mocks):
     def __init__(self, region: str, preview: bool):
         self.region = region
         self.preview = preview
+        self.eips: list[str] = []
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
         if not args.custom:
             return "", {}
         resource_id = "" if self.preview else f"{args.name}-id"
-        return resource_id, dict(args.inputs)
+        state = dict(args.inputs)
+        if not self.preview and args.typ == "aws:ec2/eip:Eip":
+            # Computed by AWS on creation; the program feeds it into publicAccessCidrs.
+            state.update(publicIp=f"198.51.100.{10 + len(self.eips)}", allocationId=f"eipalloc-{len(self.eips)}")
+            self.eips.append(args.name)
+        return resource_id, state
 
     def call(self, args: pulumi_mocks.MockCallArgs):
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
@@ -108,6 +113,8 @@ class _Monitor(pulumi_mocks.MockMonitor):
                 dependencies=list(request.dependencies),
             )
         )
+        # Known to pulumi:pulumi:getResource, which rehydrates resource references in outputs.
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         obj = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=obj)
 
@@ -132,6 +139,10 @@ class Run:
         return next(r for r in self.of_type(type_) if r.name == name)
 
 
+# What the most recent run registered, also when the program raised.
+LAST_REGISTRATIONS: list[Registration] = []
+
+
 def wire_config(config: dict[str, Any]) -> dict[str, str]:
     """Config as the CLI hands it to a program: strings, structured values as JSON."""
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
@@ -143,11 +154,11 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 def run_program(config: dict[str, Any], stack: str = "test", preview: bool = True) -> Run:
     """Run ``__main__.py`` with ``config`` (as in a stack file) and return what it registered."""
-    for module in list(sys.modules):
-        if module.split(".")[0] in PROGRAM_MODULES:
-            del sys.modules[module]
     region = config.get("aws:region", "us-east-1")
     monitor = _Monitor(_Mocks(region, preview))
+    LAST_REGISTRATIONS[:] = []
+    monitor.registrations = LAST_REGISTRATIONS
+    pulumi.runtime.settings.ROOT.set(None)  # a new root Stack resource for every run
     pulumi.runtime.set_mocks(monitor.mocks, project="eks-variants", stack=stack, preview=preview, monitor=monitor)
     pulumi.runtime.set_all_config(wire_config(config))
     outputs: dict[str, Any] = {}
