@@ -315,10 +315,8 @@ class PolicyPackProcess:
             raise PolicyPackError(f"{meta_path}: preflight runs Python policy packs only (runtime {rname!r})")
         self.version = str(meta.get("version") or "")
         python = self.python or _pack_python(self.pack_dir, options)
+        # The shim receives `<engine> . -virtualenv=...` but passes only "$1" "$2" to python.
         args = [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."]
-        for k, v in options.items():
-            if str(v) != "":
-                args.append(f"-{k}={v}")
         env = dict(os.environ)
         env.pop("PULUMI_CONFIG", None)
         env["PYTHONUNBUFFERED"] = "1"

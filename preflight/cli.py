@@ -136,8 +136,26 @@ def _run(args) -> int:
 
     pack = PolicyPackProcess(pack_dir, None, debug=args.debug)
     pack.given_config = policy_config or {}
-    results: list[Result] = []
+    results: list = []
     failed: list[str] = []
+    # Recording is CPU work in this process; analysis is mostly waiting for the pack process. One
+    # analysis thread lets stack N be analyzed while stack N+1 is recorded (stacks stay in order).
+    from concurrent.futures import ThreadPoolExecutor
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preflight-analyze")
+    pending: list = []
+
+    def analyze_job(n, stack, stack_cfg, source, kind, t0):
+        pack.connect()
+        for w in pack.warnings:
+            _err(f"warning: {w}")
+        pack.warnings.clear()
+        violations = pack.analyze(stack, stack_config=stack_cfg, use_outputs_for_analyze=(kind == "export"))
+        r = Result(source=source, resources=len(stack.resources), violations=violations,
+                   pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0)
+        if len(jobs) > 1:
+            _err(f"[{n}/{len(jobs)}] {summary_line(r)} ({r.seconds:.2f} s)")
+        return r
+
     try:
         pack.spawn()
         if not args.export:
@@ -160,11 +178,6 @@ def _run(args) -> int:
                     source = path
                 if args.write_export and kind == "stack":
                     write_export(stack, Path(args.write_export) / f"{stack.name}.json")
-                pack.connect()
-                for w in pack.warnings:
-                    _err(f"warning: {w}")
-                pack.warnings.clear()
-                violations = pack.analyze(stack, stack_config=stack_cfg, use_outputs_for_analyze=(kind == "export"))
             except InputError as e:
                 if getattr(e, "source", None) is None and kind == "stack":
                     e.source = _display(path)
@@ -172,15 +185,11 @@ def _run(args) -> int:
                     _err(line)
                 if args.debug and getattr(e, "traceback", None):
                     print(e.traceback, file=sys.stderr)
-                if e.__class__.__name__ == "PolicyPackError" or "policy config" in str(e):
-                    return EXIT_INPUT
                 failed.append(label)
                 continue
-            r = Result(source=source, resources=len(stack.resources), violations=violations,
-                       pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0)
-            results.append(r)
-            if len(jobs) > 1:
-                _err(f"[{n}/{len(jobs)}] {summary_line(r)} ({r.seconds:.2f} s)")
+            pending.append(executor.submit(analyze_job, n, stack, stack_cfg, source, kind, t0))
+        for fut in pending:
+            results.append(fut.result())
     except InputError as e:
         for line in e.lines():
             _err(line)
@@ -191,7 +200,10 @@ def _run(args) -> int:
         _err(f"internal error: {type(e).__name__}: {e}")
         return EXIT_INPUT
     finally:
+        for fut in pending:
+            fut.cancel()
         pack.close()
+        executor.shutdown(wait=True, cancel_futures=True)
 
     print(to_json(results) if args.json else human(results, failed))
     if failed:
@@ -201,6 +213,7 @@ def _run(args) -> int:
 
 def _display(path: str) -> str:
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return path
+    return path if rel.startswith("..") else rel

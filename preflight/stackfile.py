@@ -188,7 +188,10 @@ def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> 
         typ = decl.get("type")
         if full not in merged:
             if typ is not None and "default" not in decl and "value" not in decl and ":" not in key:
-                problems.append(f"stack {stack!r} is missing required configuration key {full!r}")
+                # As the CLI (ValidateStackConfigAndApplyProjectConfig): a typed declaration with no
+                # default must be set by the stack.
+                problems.append(f"Stack '{stack}' is missing configuration value '{key.split(':')[-1]}' "
+                                f"(Pulumi.yaml declares {full} with a type and no default)")
             continue
         check = _TYPE_CHECKS.get(typ)
         val = merged[full]
