@@ -10,6 +10,13 @@ from typing import Any
 
 from .network import NetworkModel, build_model
 
+# Inputs of pulumi-eks components seen by Analyze (per resource), by URN. AnalyzeStack carries a
+# component's *outputs* only (for a remote component: eksCluster, core, kubeconfig, ...), so a stack whose
+# components have no raw children yet (preflight's preview with mocks, unit tests) would hide the
+# component's inputs from the model. The engine (and preflight) calls Analyze for every resource before
+# AnalyzeStack, so the latest inputs per URN are at hand; each Analyze overwrites the entry for its URN.
+COMPONENT_INPUTS: "dict[str, dict]" = {}
+
 _models: "weakref.WeakKeyDictionary[Any, NetworkModel]" = weakref.WeakKeyDictionary()
 
 

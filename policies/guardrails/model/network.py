@@ -387,6 +387,11 @@ def build_model(resources: Sequence[Any]) -> NetworkModel:
         props = plain(_raw_props(pr))
         if not isinstance(props, dict):
             props = {}
+        if pr.resource_type in T.COMPONENTS:
+            from .cache import COMPONENT_INPUTS
+            seen = COMPONENT_INPUTS.get(urn)
+            if seen:
+                props = {**seen, **props}
         pdeps = {k: [d.urn if hasattr(d, "urn") else d for d in v]
                  for k, v in (pr.property_dependencies or {}).items()}
         deps = [d.urn if hasattr(d, "urn") else d for d in (pr.dependencies or [])]

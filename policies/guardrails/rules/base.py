@@ -9,6 +9,8 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
                            StackValidationPolicy)
 
 from ..model import model_for
+from ..model import types as T
+from ..model.cache import COMPONENT_INPUTS
 from ..model.network import Cluster, NetworkModel, NodeGroup, Res, Subnet
 from ..model.values import UNKNOWN, plain
 
@@ -73,6 +75,8 @@ class Rule:
             types = frozenset(self.resource_types)
 
             def validate_resource(args, report_violation):
+                if args.resource_type in T.COMPONENTS:
+                    COMPONENT_INPUTS[args.urn] = plain(_target(args.props)) or {}
                 if args.resource_type not in types:
                     return
                 res = Res(args.urn, args.resource_type, args.name, plain(_target(args.props)) or {}, [], {},

@@ -36,7 +36,7 @@ def check(model, cfg):
         eps = vpc.endpoints
         vague = [e for e in eps if e.service is UNKNOWN or e.type is UNKNOWN]
         azs, azs_unknown = node_azs(c)
-        missing = []
+        missing, no_dns, short_az = [], [], []
         for svc in required:
             cands = [e for e in eps if e.service == svc and e.type == "Interface"]
             if not cands:
@@ -48,9 +48,7 @@ def check(model, cfg):
                 if any(x.private_dns is UNKNOWN for x in cands):
                     yield undecided(e.res.urn, NAME, f"privateDnsEnabled of the {svc} endpoint {e.res.label} is unknown.")
                 else:
-                    yield Finding(e.res.urn, f"Interface endpoint {e.res.label} for {svc} in VPC {vpc.res.name} has "
-                                  "privateDnsEnabled = false; nodes resolve the public service name, so set "
-                                  "privateDnsEnabled = true.", key=("dns", e.res.urn))
+                    no_dns.append(e)
                 continue
             covered = set()
             complete = all(e.subnets_complete for e in good_dns)
@@ -62,14 +60,20 @@ def check(model, cfg):
                         complete = False
             lacking = sorted(azs - covered)
             if lacking and complete and not azs_unknown:
-                e = good_dns[0]
-                yield Finding(e.res.urn, f"Interface endpoint {e.res.label} for {svc} has no subnet in "
-                              f"{', '.join(lacking)}, where nodes of cluster {c.res.name} run; add a subnet in every "
-                              "Availability Zone that hosts nodes to its subnetIds.", key=("az", vpc.res.urn, svc))
+                short_az.append((good_dns[0], svc, lacking))
             elif lacking or azs_unknown or not complete:
                 if lacking or not (azs <= covered):
                     yield undecided(good_dns[0].res.urn, NAME, f"whether the {svc} endpoint covers every node "
                                     f"Availability Zone of cluster {c.res.label} is unknown.", key=("az?", vpc.res.urn, svc))
+        if no_dns:
+            yield Finding(no_dns[0].res.urn, f"Interface endpoint(s) {', '.join(e.res.label for e in no_dns)} in VPC "
+                          f"{vpc.res.name} have privateDnsEnabled = false; nodes of cluster {c.res.name} resolve the "
+                          "public service names, so set privateDnsEnabled = true.", key=("dns", vpc.res.urn))
+        if short_az:
+            parts = [f"{e.res.label} ({svc}) has no subnet in {', '.join(l)}" for e, svc, l in short_az]
+            yield Finding(short_az[0][0].res.urn, f"Interface endpoints do not cover every Availability Zone where nodes "
+                          f"of cluster {c.res.name} run: {'; '.join(parts)}; add a subnet in each of those AZs to the "
+                          "endpoints' subnetIds.", key=("az", vpc.res.urn))
         if missing:
             if vague:
                 yield undecided(vpc.res.urn, NAME, f"the service or type of endpoints "

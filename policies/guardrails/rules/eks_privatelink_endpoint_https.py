@@ -26,6 +26,7 @@ def check(model, cfg):
         sources = _node_sources(model, c)
         subnets = {s.res.urn: s for ng in c.node_groups for s in ng.subnets}
         vpc_cidrs = [x for x in vpc.cidrs if isinstance(x, str)]
+        groups = {}  # one problem per set of security groups (or per "no security group")
         for e in vpc.endpoints:
             if e.type != "Interface":
                 continue
@@ -37,10 +38,7 @@ def check(model, cfg):
             if not sgs:
                 defaults = [sg for sg in model.security_groups.values() if sg.res.type == T.DEFAULT_SG and sg.vpc is vpc]
                 if not defaults:
-                    yield Finding(e.res.urn, f"Interface endpoint {e.res.label} has no security group, so it gets the "
-                                  "VPC's default security group, which admits only its own members; attach a "
-                                  "security group that allows TCP 443 from the node subnets (or the VPC CIDR).",
-                                  key=e.res.urn)
+                    groups.setdefault(("no-sg",), ("no-sg", [], []))[1].append(e)
                     continue
                 sgs = defaults
             rules = [r for sg in sgs for r in sg.ingress]
@@ -76,14 +74,23 @@ def check(model, cfg):
                     continue
                 (unsure if (maybe or not isinstance(s.cidr, str)) else bad).append(f"{s.res.label} ({s.cidr if isinstance(s.cidr, str) else 'CIDR unknown'})")
             if bad:
-                yield Finding(e.res.urn, f"the security groups of Interface endpoint {e.res.label} "
-                              f"({', '.join(sg.res.name for sg in sgs)}) do not allow TCP 443 from node subnets "
-                              f"{', '.join(sorted(bad))} of cluster {c.res.name}; add an ingress rule for TCP 443 from "
-                              "the node subnets' CIDRs, the VPC CIDR, or the node/cluster security group.",
-                              key=e.res.urn)
+                g = groups.setdefault(tuple(sorted(sg.res.urn for sg in sgs)), (sgs, [], sorted(bad)))
+                g[1].append(e)
             elif unsure:
                 yield undecided(e.res.urn, NAME, f"whether endpoint {e.res.label} admits TCP 443 from "
                                 f"{', '.join(sorted(unsure))} is unknown.", key=e.res.urn)
+        for key, (sgs, eps, bad) in groups.items():
+            names = ", ".join(e.res.label for e in eps)
+            if sgs == "no-sg":
+                yield Finding(eps[0].res.urn, f"Interface endpoint(s) {names} have no security group, so they get the "
+                              "VPC's default security group, which admits only its own members; attach a security "
+                              "group that allows TCP 443 from the node subnets (or the VPC CIDR).",
+                              key=("no-sg", vpc.res.urn))
+            else:
+                yield Finding(sgs[0].res.urn, f"security group(s) {', '.join(sg.res.label for sg in sgs)} of Interface "
+                              f"endpoint(s) {names} do not allow TCP 443 from node subnets {', '.join(bad)} of cluster "
+                              f"{c.res.name}; add an ingress rule for TCP 443 from the node subnets' CIDRs, the VPC "
+                              "CIDR, or the node/cluster security group.", key=key)
 
 
 RULE = Rule(

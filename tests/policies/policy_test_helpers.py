@@ -1,0 +1,9 @@
+"""Helpers of the policy-pack tests."""
+
+
+def mandatory(violations):
+    return sorted({v.policy for v in violations if v.enforcement_level == "mandatory"})
+
+
+def advisory(violations, exclude=("eks-guardrails-undecidable",)):
+    return sorted({v.policy for v in violations if v.enforcement_level == "advisory" and v.policy not in exclude})
