@@ -21,6 +21,7 @@ import sys
 import threading
 import traceback
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any, Optional
 
@@ -83,7 +84,9 @@ def computed_properties(type_token: str) -> frozenset:
             info = getattr(m, "mod_info", None)
             if not info or type_token not in info.get("classes", {}):
                 continue
-            pymod = importlib.import_module(info["fqn"])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pymod = importlib.import_module(info["fqn"])
             cls_name = info["classes"][type_token]
             cls = getattr(pymod, cls_name)
             args_cls = getattr(pymod, cls_name + "Args", None)

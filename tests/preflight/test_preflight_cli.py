@@ -1,0 +1,100 @@
+"""CLI: exit codes, --json shape, bad input without tracebacks."""
+import json
+
+from pf_helpers import PACK, PROGRAM, run_cli
+
+
+def test_all_reports_mandatory_and_progress():
+    r = run_cli("--all")
+    assert r.returncode == 1
+    assert "[1/2] dev:" in r.stderr and "[2/2] prod:" in r.stderr
+    assert "Stack dev (19 resources checked)" in r.stdout and "[mandatory]  no-public-subnets" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("preflight: 2 stacks checked: 6 mandatory")
+
+
+def test_json_shape_and_stdout_clean():
+    r = run_cli("--stack", "prod", "--json")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)  # nothing else on stdout
+    assert list(data) == ["results"] and len(data["results"]) == 1
+    res = data["results"][0]
+    assert list(res) == ["source", "resources", "violations"]
+    assert res["source"] == "prod" and res["resources"] == 16
+    v = res["violations"][0]
+    assert list(v) == ["policy", "enforcementLevel", "urn", "message"]
+    assert v["policy"] == "vpc-dns" and v["enforcementLevel"] == "mandatory"
+
+
+def test_policy_config_changes_exit_code(tmp_path):
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"vpc-dns": "advisory"}))
+    assert run_cli("--stack", "prod", "--policy-config", str(cfg)).returncode == 0
+    cfg.write_text(json.dumps({"vpc-dns": {"enforcementLevel": "disabled"}}))
+    r = run_cli("--stack", "prod", "--json", "--policy-config", str(cfg))
+    assert r.returncode == 0 and json.loads(r.stdout)["results"][0]["violations"] == []
+
+
+def test_config_file_any_path(tmp_path):
+    f = tmp_path / "Pulumi.scratch.yaml"
+    f.write_text("config:\n  aws:region: ap-northeast-1\n  fixture-net:public: false\n"
+                 "  fixture-net:network: {cidr: 10.9.0.0/16, dns: true}\n")
+    r = run_cli("--config-file", str(f), "--json")
+    assert r.returncode == 1, r.stderr  # the fixture pack always has one stack-level mandatory finding
+    res = json.loads(r.stdout)["results"][0]
+    assert res["source"] == str(f)
+    assert [v["urn"] for v in res["violations"]] == ["urn:pulumi:scratch::fixture-net::pulumi:pulumi:Stack::"
+                                                      "fixture-net-scratch"]
+
+
+def _bad(r, *needles):
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    for n in needles:
+        assert n in r.stderr, r.stderr
+
+
+def test_bad_inputs_exit_2_with_one_line_each(tmp_path):
+    _bad(run_cli("--stack", "nope"), "unknown stack 'nope'", "known stacks: dev, prod")
+    bad_yaml = tmp_path / "Pulumi.bad.yaml"
+    bad_yaml.write_text("config: [unclosed\n")
+    _bad(run_cli("--config-file", str(bad_yaml)), "malformed YAML")
+    wrong = tmp_path / "Pulumi.wrong.yaml"
+    wrong.write_text("config:\n  fixture-net:azCount: lots\n  fixture-net:network: {cidr: 10.0.0.0/16, dns: true}\n"
+                     "  fixture-net:public: true\n")
+    _bad(run_cli("--config-file", str(wrong)), "'fixture-net:azCount' must be of type 'integer'")
+    probs = tmp_path / "Pulumi.probs.yaml"
+    probs.write_text("config:\n  fixture-net:fail: problems\n  fixture-net:network: {cidr: 1, dns: true}\n"
+                     "  fixture-net:public: true\n")
+    r = run_cli("--config-file", str(probs))
+    _bad(r, "fixture-net:azCount: 9 is too many", "fixture-net:network.cidr: not a network")
+    assert len([l for l in r.stderr.splitlines() if "Pulumi.probs.yaml" in l]) == 2
+    crash = tmp_path / "Pulumi.crash.yaml"
+    crash.write_text(probs.read_text().replace("problems", "crash"))
+    _bad(run_cli("--config-file", str(crash)), "ZeroDivisionError: deliberate crash")
+    assert "Traceback" in run_cli("--config-file", str(crash), "--debug").stderr
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text('{"vpc-dns": "loud"}')
+    _bad(run_cli("--stack", "prod", "--policy-config", str(cfg)), '"loud" is not a valid enforcement level')
+    _bad(run_cli("--export", str(tmp_path / "missing.json")), "export file not found")
+    (tmp_path / "x.json").write_text('{"version": 2, "deployment": {}}')
+    _bad(run_cli("--export", str(tmp_path / "x.json")), "unsupported deployment version 2")
+    _bad(run_cli("--all", "--policy-pack", str(tmp_path)), "policy pack not found")
+    _bad(run_cli(), "nothing to check")
+    _bad(run_cli("--all", "--stack", "dev"), "not allowed with argument")
+
+
+def test_all_continues_past_a_broken_stack_but_exits_2(tmp_path):
+    import shutil
+    prog = tmp_path / "prog"
+    shutil.copytree(PROGRAM, prog)
+    (prog / "stacks" / "Pulumi.broken.yaml").write_text("config:\n  fixture-net:fail: crash\n"
+                                                         "  fixture-net:network: {cidr: 1, dns: true}\n"
+                                                         "  fixture-net:public: true\n")
+    import os, subprocess, sys
+    from pf_helpers import REPO
+    r = subprocess.run([sys.executable, "-m", "preflight", "--program", str(prog), "--policy-pack", str(PACK),
+                        "--all", "--json"], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                       cwd=REPO, timeout=120)
+    assert r.returncode == 2
+    assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "prod"]
+    assert "Pulumi.broken.yaml: the program failed: ZeroDivisionError" in r.stderr

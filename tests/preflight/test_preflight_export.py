@@ -1,0 +1,83 @@
+"""Export mode: `pulumi stack export` v3 in and out."""
+import json
+
+from preflight.analyzer import PolicyPackProcess
+from preflight.export import read_export, to_deployment, write_export
+from preflight.model import SECRET_SIG, SIG_KEY, UNKNOWN
+from pf_helpers import PACK, run_cli
+
+S = "urn:pulumi:live::net::"
+
+
+def _hand_written_export():
+    prov = S + "pulumi:providers:aws::default_7_51_1"
+    pref = prov + "::0b8e0d1c-6a4e-4d41-9d8e-3c9a7e1f2a44"
+    return {"version": 3, "deployment": {
+        "manifest": {"time": "2025-01-01T00:00:00Z", "magic": "x", "version": "v3.200.0"},
+        "resources": [
+            {"urn": S + "pulumi:pulumi:Stack::net-live", "custom": False, "type": "pulumi:pulumi:Stack",
+             "outputs": {"vpcId": "vpc-0abc"}},
+            {"urn": prov, "custom": True, "id": "0b8e0d1c-6a4e-4d41-9d8e-3c9a7e1f2a44",
+             "type": "pulumi:providers:aws", "inputs": {"region": "eu-west-1", "version": "7.51.1"},
+             "outputs": {"region": "eu-west-1", "version": "7.51.1"}},
+            {"urn": S + "aws:ec2/vpc:Vpc::main", "custom": True, "id": "vpc-0abc", "type": "aws:ec2/vpc:Vpc",
+             "inputs": {"cidrBlock": "10.0.0.0/16"},
+             "outputs": {"id": "vpc-0abc", "cidrBlock": "10.0.0.0/16", "enableDnsHostnames": False},
+             "parent": S + "pulumi:pulumi:Stack::net-live", "provider": pref},
+            {"urn": S + "aws:ec2/subnet:Subnet::a", "custom": True, "id": "subnet-0a", "type": "aws:ec2/subnet:Subnet",
+             "inputs": {"vpcId": "vpc-0abc", "mapPublicIpOnLaunch": True},
+             "outputs": {"id": "subnet-0a", "vpcId": "vpc-0abc", "mapPublicIpOnLaunch": True,
+                         "tags": {SIG_KEY: SECRET_SIG, "plaintext": "{\"k\":\"v\"}"}},
+             "parent": S + "pulumi:pulumi:Stack::net-live", "provider": pref,
+             "dependencies": [S + "aws:ec2/vpc:Vpc::main"],
+             "propertyDependencies": {"vpcId": [S + "aws:ec2/vpc:Vpc::main"]}},
+        ]}}
+
+
+def test_read_hand_written_export_and_analyze(tmp_path):
+    f = tmp_path / "live.json"
+    f.write_text(json.dumps(_hand_written_export()))
+    st = read_export(f)
+    assert st.name == "live" and st.project == "net" and len(st.resources) == 4
+    sub = st.get(S + "aws:ec2/subnet:Subnet::a")
+    assert sub.id == "subnet-0a" and sub.property_dependencies == {"vpcId": [S + "aws:ec2/vpc:Vpc::main"]}
+    assert sub.outputs["tags"] == {SIG_KEY: SECRET_SIG, "value": {"k": "v"}}
+    with PolicyPackProcess(PACK) as p:
+        vs = p.analyze(st, use_outputs_for_analyze=True)
+    assert sorted((v.policy, v.urn) for v in vs) == [
+        ("no-public-subnets", S + "aws:ec2/subnet:Subnet::a"),
+        ("vpc-dns", S + "aws:ec2/vpc:Vpc::main"),
+        ("vpc-dns", S + "pulumi:pulumi:Stack::net-live"),
+    ]
+
+
+def test_round_trip_keeps_everything(recorded, tmp_path):
+    st = recorded["dev"]
+    path = write_export(st, tmp_path)
+    data = json.loads(open(path).read())
+    assert data["version"] == 3 and data["deployment"]["resources"][0]["type"] == "pulumi:pulumi:Stack"
+    token = [r for r in data["deployment"]["resources"] if r["urn"].endswith("::token")][0]
+    assert token["inputs"]["value"] == {SIG_KEY: SECRET_SIG, "plaintext": '"preflight-secret-placeholder"'}
+    back = read_export(path)
+    assert [r.urn for r in back.resources] == [r.urn for r in st.resources]
+    for a, b in zip(st.resources, back.resources):
+        assert (a.type, a.custom, a.parent, a.provider, a.inputs, a.outputs, a.dependencies,
+                a.property_dependencies) == (b.type, b.custom, b.parent, b.provider, b.inputs, b.outputs,
+                                             b.dependencies, b.property_dependencies)
+    prov = [r for r in to_deployment(back)["deployment"]["resources"] if r["type"] == "pulumi:providers:aws"]
+    assert prov[0]["id"] == UNKNOWN
+
+
+def test_write_export_then_export_gives_same_verdicts(tmp_path):
+    out = tmp_path / "exports"
+    a = run_cli("--stack", "prod", "--deployed", "--json", "--write-export", str(out))
+    assert a.returncode == 1, a.stderr
+    b = run_cli("--export", str(out / "prod.json"), "--json")
+    assert b.returncode == 1, b.stderr
+    va = json.loads(a.stdout)["results"][0]["violations"]
+    vb = json.loads(b.stdout)["results"][0]["violations"]
+    key = lambda v: (v["policy"], v["urn"], v["enforcementLevel"])  # noqa: E731
+    assert sorted(map(key, va)) == sorted(map(key, vb)) and va
+    exported = json.loads((out / "prod.json").read_text())
+    vpc = [r for r in exported["deployment"]["resources"] if r["type"] == "aws:ec2/vpc:Vpc"][0]
+    assert vpc["id"].startswith("vpc-")
