@@ -1,0 +1,147 @@
+"""Fast unit tests of the network model and rules on pulumi_policy objects built directly."""
+from __future__ import annotations
+
+from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
+
+from guardrails.model import build_model
+from guardrails.model.values import UNKNOWN, tri_bool
+from guardrails.rules import RULES_BY_NAME
+
+U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+OPTS = PolicyResourceOptions(False, [], False, False, [], [], None)
+
+
+def urn(t, n):
+    return f"urn:pulumi:s::p::{t}::{n}"
+
+
+class Stack:
+    def __init__(self):
+        self.res = {}
+
+    def add(self, t, n, props, pdeps=None, deps=None, parent=None):
+        r = PolicyResource(t, props, urn(t, n), n, OPTS, None, parent, [], {})
+        r._pdeps, r._deps = pdeps or {}, deps or []
+        self.res[n] = r
+        return r
+
+    def args(self):
+        for r in self.res.values():
+            r.property_dependencies = {k: [self.res[x] for x in v] for k, v in r._pdeps.items()}
+            r.dependencies = [self.res[x] for x in r._deps]
+        return StackValidationArgs(list(self.res.values()), {})
+
+
+def private_cluster(known_ids: bool, **mut):
+    """A private-only cluster with managed nodes; ids either known (export) or unknown (preview)."""
+    s = Stack()
+    i = (lambda x: x) if known_ids else (lambda x: U)
+    s.add("aws:ec2/vpc:Vpc", "vpc", {"id": i("vpc-1"), "cidrBlock": "10.0.0.0/16", "enableDnsSupport": True,
+                                     "enableDnsHostnames": mut.get("dns", True)})
+    for n, az in (("a", "us-east-1a"), ("b", "us-east-1b")):
+        s.add("aws:ec2/subnet:Subnet", f"sn-{n}", {"id": i(f"subnet-{n}"), "vpcId": i("vpc-1"),
+              "availabilityZone": az, "cidrBlock": f"10.0.{ord(n)}.0/24",
+              "mapPublicIpOnLaunch": mut.get("map", "false")}, {"vpcId": ["vpc"]})
+        s.add("aws:ec2/routeTable:RouteTable", f"rt-{n}", {"id": i(f"rtb-{n}"), "vpcId": i("vpc-1"), "routes": []},
+              {"vpcId": ["vpc"]})
+        s.add("aws:ec2/routeTableAssociation:RouteTableAssociation", f"rta-{n}",
+              {"subnetId": i(f"subnet-{n}"), "routeTableId": i(f"rtb-{n}")},
+              {"subnetId": [f"sn-{n}"], "routeTableId": [f"rt-{n}"]})
+    s.add("aws:ec2/securityGroup:SecurityGroup", "ep-sg", {"id": i("sg-ep"), "vpcId": i("vpc-1"), "ingress": [
+        {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["10.0.0.0/16"]}]}, {"vpcId": ["vpc"]})
+    eps = []
+    for svc in mut.get("services", ["ec2", "ecr.api", "ecr.dkr", "sts"]):
+        n = "ep-" + svc
+        s.add("aws:ec2/vpcEndpoint:VpcEndpoint", n, {"id": i("vpce-" + svc), "vpcId": i("vpc-1"),
+              "serviceName": f"com.amazonaws.us-east-1.{svc}", "vpcEndpointType": "Interface",
+              "privateDnsEnabled": True, "subnetIds": [i("subnet-a"), i("subnet-b")],
+              "securityGroupIds": [i("sg-ep")]},
+              {"vpcId": ["vpc"], "subnetIds": ["sn-a", "sn-b"], "securityGroupIds": ["ep-sg"]})
+        eps.append(n)
+    s.add("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-s3", {"id": i("vpce-s3"), "vpcId": i("vpc-1"),
+          "serviceName": "com.amazonaws.us-east-1.s3", "vpcEndpointType": "Gateway",
+          "routeTableIds": [i("rtb-a")]}, {"vpcId": ["vpc"], "routeTableIds": ["rt-a"]})
+    s.add("aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation", "ep-s3-b",
+          {"vpcEndpointId": i("vpce-s3"), "routeTableId": i("rtb-b")},
+          {"vpcEndpointId": ["ep-s3"], "routeTableId": ["rt-b"]})
+    eps.append("ep-s3")
+    s.add("aws:eks/cluster:Cluster", "cluster", {"name": "c1", "vpcConfig": {
+        "endpointPublicAccess": mut.get("public", False), "endpointPrivateAccess": True,
+        "subnetIds": [i("subnet-a"), i("subnet-b")]}}, {"vpcConfig": ["sn-a", "sn-b"]})
+    s.add("aws:eks/nodeGroup:NodeGroup", "nodes", {"clusterName": i("c1"), "subnetIds": [i("subnet-a"), i("subnet-b")]},
+          {"clusterName": ["cluster"], "subnetIds": ["sn-a", "sn-b"]}, deps=mut.get("deps", eps))
+    return s
+
+
+def findings(args, name, undecidable=False):
+    rule = RULES_BY_NAME[name]
+    return [f for f in rule.results(build_model(args.resources), rule.config(None)) if f.undecidable == undecidable]
+
+
+def all_mandatory(args):
+    m = build_model(args.resources)
+    return sorted({r.name for r in RULES_BY_NAME.values()
+                   for f in r.results(m, r.config(None)) if not f.undecidable and r.enforcement.value == "mandatory"})
+
+
+def test_tri_bool_accepts_strings():
+    assert tri_bool("true") is True and tri_bool("False") is False and tri_bool(None, True) is True
+    assert tri_bool(U) is UNKNOWN
+
+
+def test_valid_private_cluster_passes_with_known_and_unknown_ids():
+    for known in (True, False):
+        assert all_mandatory(private_cluster(known).args()) == []
+
+
+def test_model_links_by_urn_when_ids_unknown():
+    m = build_model(private_cluster(False).args().resources)
+    c = next(iter(m.clusters.values()))
+    assert [s.res.name for s in c.subnets] == ["sn-a", "sn-b"]
+    assert c.vpc.res.name == "vpc"
+    ng = c.node_groups[0]
+    assert ng.cluster is c and len(ng.subnets) == 2
+    s3 = m.endpoints[urn("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-s3")]
+    assert sorted(rt.res.name for rt in s3.route_tables) == ["rt-a", "rt-b"]
+
+
+def test_model_links_by_id_without_property_dependencies():
+    s = private_cluster(True)
+    for r in s.res.values():
+        r._pdeps = {}
+    m = build_model(s.args().resources)
+    c = next(iter(m.clusters.values()))
+    assert [x.res.name for x in c.subnets] == ["sn-a", "sn-b"]
+    assert c.node_groups and c.node_groups[0].subnets[0].route_table.res.name == "rt-a"
+
+
+def test_missing_ecr_dkr_is_one_violation_naming_it():
+    for known in (True, False):
+        f = findings(private_cluster(known, services=["ec2", "ecr.api", "sts"]).args(), "eks-private-only-privatelink")
+        assert len(f) == 1 and "ecr.dkr" in f[0].message and f[0].urn.endswith("::vpc")
+
+
+def test_string_booleans_and_dns():
+    f = findings(private_cluster(False, map="true").args(), "eks-private-endpoint-node-subnets")
+    assert len(f) == 1 and "sn-a" in f[0].message and "sn-b" in f[0].message  # one message, both subnets
+    f = findings(private_cluster(False, dns="false").args(), "eks-private-endpoint-vpc-dns")
+    assert len(f) == 1 and "enableDnsHostnames" in f[0].message
+
+
+def test_unknown_flag_is_undecidable_not_a_pass_or_crash():
+    args = private_cluster(False, map=U).args()
+    assert findings(args, "eks-private-endpoint-node-subnets") == []
+    und = findings(args, "eks-private-endpoint-node-subnets", undecidable=True)
+    assert und and und[0].message.startswith("cannot decide at preview: [eks-private-endpoint-node-subnets]")
+
+
+def test_nodes_without_dependency_on_endpoints():
+    f = findings(private_cluster(False, deps=["ep-s3"]).args(), "eks-private-only-nodes-after-privatelink")
+    assert len(f) == 1 and "ep-ecr.dkr" in f[0].message
+
+
+def test_stack_policy_runs_through_the_sdk_object():
+    rule = RULES_BY_NAME["eks-private-only-privatelink"]
+    got = []
+    rule.policy().validate(private_cluster(False, services=["ec2"]).args(), lambda m, u=None: got.append((m, u)))
+    assert len(got) == 1 and "ecr.api, ecr.dkr, sts" in got[0][0]

@@ -1,0 +1,45 @@
+"""--policy-config changes, through preflight's analyzer client (the CLI's Configure call)."""
+from __future__ import annotations
+
+import pytest
+
+from guardrails.fixtures.cases import PROGRAM, Case
+from preflight.analyzer import PolicyPackProcess
+from preflight.recorder import record_program
+
+from conftest import PACK
+from policy_test_helpers import mandatory
+
+VALID = Case("private", "managed")
+NO_DKR = Case("private", "managed", "no-ecr-dkr", "eks-private-only-privatelink")
+
+
+def run(case, form, config):
+    st = record_program(PROGRAM, "fixture", case.config(form), preview=True)
+    with PolicyPackProcess(PACK, config) as pack:
+        return pack.analyze(st)
+
+
+@pytest.mark.parametrize("form", ["raw", "component"])
+def test_extra_required_service(form):
+    cfg = {"eks-private-only-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "logs"]}}
+    vs = run(VALID, form, cfg)
+    assert mandatory(vs) == ["eks-private-only-privatelink"]
+    assert "logs" in [v for v in vs if v.policy == "eks-private-only-privatelink"][0].message
+
+
+def test_policy_disabled():
+    vs = run(NO_DKR, "raw", {"eks-private-only-privatelink": "disabled"})
+    assert mandatory(vs) == [] and not [v for v in vs if v.policy == "eks-private-only-privatelink"]
+
+
+def test_policy_advisory_instead_of_mandatory():
+    vs = run(NO_DKR, "raw", {"eks-private-only-privatelink": {"enforcementLevel": "advisory"}})
+    assert mandatory(vs) == []
+    assert [v.enforcement_level for v in vs if v.policy == "eks-private-only-privatelink"] == ["advisory"]
+
+
+def test_allowed_cidrs_setting():
+    case = Case("public-private", "managed")  # publicAccessCidrs 203.0.113.0/24
+    vs = run(case, "raw", {"eks-public-access-cidrs": {"allowedCidrs": ["198.51.100.0/24"]}})
+    assert [v.enforcement_level for v in vs if v.policy == "eks-public-access-cidrs"] == ["advisory"]
