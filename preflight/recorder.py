@@ -348,16 +348,17 @@ def _program_environment(program_dir: str):
         sys.path[:] = old_path
         sys.argv = old_argv
         os.environ.update(saved_env)
-        # Fresh module state per stack: forget every module the program loaded from its folder.
-        for name in set(sys.modules) - old_modules:
-            mod = sys.modules.get(name)
-            f = getattr(mod, "__file__", None) or ""
-            if f and str(Path(f).resolve()).startswith(prog + os.sep):
-                del sys.modules[name]
+        # Fresh module state per stack: forget every module the program loaded from its folder (but
+        # never the environment's packages, even when a virtualenv lives inside the program folder).
+        envs = {str(Path(sys.prefix).resolve()), str(Path(sys.base_prefix).resolve())}
         for name, mod in list(sys.modules.items()):
             f = getattr(mod, "__file__", None) or ""
-            if f and f.startswith(prog + os.sep) and name not in ("__main__",):
-                sys.modules.pop(name, None)
+            if not f or name == "__main__":
+                continue
+            rf = str(Path(f).resolve())
+            if (rf.startswith(prog + os.sep) and "site-packages" not in Path(rf).parts
+                    and not any(rf.startswith(e + os.sep) for e in envs)):
+                del sys.modules[name]
 
 
 def _reset_runtime_state() -> None:
