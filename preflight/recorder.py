@@ -350,13 +350,15 @@ def _program_environment(program_dir: str):
         os.environ.update(saved_env)
         # Fresh module state per stack: forget every module the program loaded from its folder (but
         # never the environment's packages, even when a virtualenv lives inside the program folder).
-        envs = {str(Path(sys.prefix).resolve()), str(Path(sys.base_prefix).resolve())}
-        for name, mod in list(sys.modules.items()):
+        # Only modules first imported during this run can be the program's.
+        envs = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+        for name in set(sys.modules) - old_modules:
+            mod = sys.modules.get(name)
             f = getattr(mod, "__file__", None) or ""
             if not f or name == "__main__":
                 continue
-            rf = str(Path(f).resolve())
-            if (rf.startswith(prog + os.sep) and "site-packages" not in Path(rf).parts
+            rf = os.path.realpath(f)
+            if (rf.startswith(prog + os.sep) and f"{os.sep}site-packages{os.sep}" not in rf
                     and not any(rf.startswith(e + os.sep) for e in envs)):
                 del sys.modules[name]
 
