@@ -152,6 +152,20 @@ def fake_arn(type_token: str, rid: str, region: str) -> str:
     return f"arn:{part}:{service}:{region}:{invokes.ACCOUNT_ID}:{kind}/{rid}"
 
 
+def _documentation_ip(urn: str) -> str:
+    """A stable public address from TEST-NET-2 (RFC 5737) for an Elastic IP of a deployed stack."""
+    return f"198.51.100.{int(invokes.fake_hex(urn, 4), 16) % 254 + 1}"
+
+
+def _deployed_attributes(type_token: str, rid: str, urn: str, outputs: dict) -> dict:
+    """Computed attributes other resources commonly consume (an EIP's address feeds CIDR lists)."""
+    if type_token == "aws:ec2/eip:Eip":
+        address = _documentation_ip(urn)
+        return {"publicIp": address, "allocationId": rid, "domain": outputs.get("domain", "vpc"),
+                "publicDns": f"ec2-{address.replace('.', '-')}.compute-1.amazonaws.com"}
+    return {}
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -275,6 +289,7 @@ class RecordingMonitor(_mocks.MockMonitor):
             outputs["ownerId"] = invokes.ACCOUNT_ID
         if "tagsAll" in computed:
             outputs["tagsAll"] = inputs.get("tags") or {}
+        outputs.update(_deployed_attributes(type_, rid, urn, outputs))
         return rid, outputs
 
     def RegisterResource(self, request):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 import harness
+from preflight.model import InputError
+from preflight.recorder import RecordingMonitor
 from stack_config import StackConfigError, validate
 from stack_config.kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
 
@@ -240,21 +242,38 @@ def test_all_problems_are_reported_together():
     assert paths == sorted(["natGateways", "vpcCidr", "nodes.minSize", "clusterLogTypes", "unknown"])
 
 
-def test_program_reports_config_errors_before_registering_anything():
+@pytest.fixture
+def registrations(monkeypatch) -> list[str]:
+    """Types of the resources the program registers (the root stack excluded)."""
+    seen: list[str] = []
+    original = RecordingMonitor.RegisterResource
+
+    def counting(self, request):
+        if request.type != "pulumi:pulumi:Stack":
+            seen.append(request.type)
+        return original(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", counting)
+    return seen
+
+
+def test_program_reports_config_errors_before_registering_anything(registrations):
     config = {"aws:region": "eu-west-1", "eks-variants:endpointAccess": "private",
               "eks-variants:dataPlane": "managed", "eks-variants:natGateways": "single",
               "eks-variants:nodes": {"minSize": 4, "maxSize": 2}}
-    with pytest.raises(StackConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         harness.run_program(config)
     assert sorted(caught.value.problems) == [
         "eks-variants:natGateways: a 'private' stack has no internet gateway and no NAT gateways; remove it",
         "eks-variants:nodes.minSize: 4 is larger than eks-variants:nodes.maxSize (2)",
     ]
-    assert harness.LAST_REGISTRATIONS == []
+    assert registrations == []
+    harness.run_program({**config, "eks-variants:endpointAccess": "public-private", "eks-variants:nodes": {}})
+    assert "eks:index:Cluster" in registrations  # the counter sees a valid run's resources
 
 
 def test_program_requires_the_region():
-    with pytest.raises(StackConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         harness.run_program({"eks-variants:endpointAccess": "public", "eks-variants:dataPlane": "managed"})
     assert caught.value.problems == ["aws:region: required but not set (e.g. `pulumi config set aws:region eu-west-1`)"]
 
@@ -262,7 +281,7 @@ def test_program_requires_the_region():
 def test_program_rejects_structured_value_given_as_text():
     config = {"aws:region": "eu-west-1", "eks-variants:endpointAccess": "public",
               "eks-variants:dataPlane": "managed", "eks-variants:publicAccessCidrs": "0.0.0.0/0"}
-    with pytest.raises(StackConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         harness.run_program(config)
     assert caught.value.problems == ["eks-variants:publicAccessCidrs: expected a list, got the text '0.0.0.0/0'"]
 
@@ -270,7 +289,7 @@ def test_program_rejects_structured_value_given_as_text():
 def test_program_reports_too_few_zones_in_the_region():
     config = {"aws:region": "eu-west-1", "eks-variants:endpointAccess": "public",
               "eks-variants:dataPlane": "managed", "eks-variants:availabilityZones": 4}
-    with pytest.raises(StackConfigError) as caught:
+    with pytest.raises(InputError) as caught:
         harness.run_program(config)
     assert caught.value.problems == [
         "eks-variants:availabilityZones: 4 requested but eu-west-1 offers 3 (eu-west-1a, eu-west-1b, eu-west-1c)"]

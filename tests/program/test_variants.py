@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import Registration, Run, run_program, stack_config
+from harness import Run, run_program, stack_config
+from preflight.model import RecordedResource as Registration
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"
@@ -185,5 +186,5 @@ def test_data_plane_depends_on_every_endpoint(variant):
 def test_every_stack_registers_under_one_variant_component(variant):
     _, run, _ = variant
     (root,) = run.of_type("eks-variants:index:EksVariant")
-    tops = {r.type for r in run.registrations if r.parent_urn == root.urn}
+    tops = {r.type for r in run.registrations if r.parent == root.urn}
     assert {"eks-variants:network:Network", "eks-variants:cluster:Cluster"} <= tops
