@@ -1,12 +1,18 @@
 """Build the network model once per stack analysis.
 
-pulumi_policy hands every stack policy its own `StackValidationArgs` (it deserializes the request once
-per policy), so the cache is keyed on the args object: within one policy's run the model is built once
-and every rule reads the same indexes. Rule results are cached on the model per (rule, config)."""
+pulumi_policy's servicer deserializes the AnalyzeStack request once *per policy* and hands every stack
+policy its own `StackValidationArgs`, so a cache keyed on the args object alone would build the model once
+per policy. The cache is therefore keyed on the gRPC request object of the running AnalyzeStack call (found
+on the call stack; the entry holds a reference to it so its id cannot be reused) — every policy of one
+AnalyzeStack shares one model. Where no such call is on the stack (unit tests that build
+StackValidationArgs directly), the args object is the key. Rule results are cached on the model per
+(rule, config)."""
 from __future__ import annotations
 
+import sys
+import threading
 import weakref
-from typing import Any
+from typing import Any, Optional
 
 from .network import NetworkModel, build_model
 
@@ -18,14 +24,35 @@ from .network import NetworkModel, build_model
 COMPONENT_INPUTS: "dict[str, dict]" = {}
 
 _models: "weakref.WeakKeyDictionary[Any, NetworkModel]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+_last: list = [None, None]  # [request object, model]
+
+
+def _analyze_stack_request() -> Optional[Any]:
+    f = sys._getframe(2)
+    for _ in range(12):
+        if f is None:
+            return None
+        if f.f_code.co_name == "AnalyzeStack" and "request" in f.f_locals:
+            return f.f_locals["request"]
+        f = f.f_back
+    return None
 
 
 def model_for(args: Any) -> NetworkModel:
-    try:
-        m = _models.get(args)
-    except TypeError:  # not weak-referenceable
-        return build_model(args.resources)
-    if m is None:
-        m = build_model(args.resources)
-        _models[args] = m
-    return m
+    req = _analyze_stack_request()
+    with _lock:
+        if req is not None:
+            if _last[0] is req:
+                return _last[1]
+            m = build_model(args.resources)
+            _last[0], _last[1] = req, m
+            return m
+        try:
+            m = _models.get(args)
+        except TypeError:  # not weak-referenceable
+            return build_model(args.resources)
+        if m is None:
+            m = build_model(args.resources)
+            _models[args] = m
+        return m
