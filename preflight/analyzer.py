@@ -487,9 +487,34 @@ class PolicyPackProcess:
                                  policy_pack=d.policyPackName, policy_pack_version=self.version or d.policyPackVersion))
         return out
 
+    def _remediate(self, req, urn: str) -> list[Violation]:
+        try:
+            resp = self.stub.Remediate(req)
+        except grpc.RpcError as e:
+            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
+                return []
+            raise self._rpc_failure(f"Remediate({urn})", e) from None
+        out = []
+        for r in resp.remediations:
+            if r.diagnostic:
+                message = r.diagnostic
+            elif r.HasField("properties"):
+                message = f"remediation would change the resource's properties to {json_format.MessageToDict(r.properties)}"
+            else:
+                continue
+            out.append(Violation(policy=r.policyName, enforcement_level="advisory", urn=urn, message=message,
+                                 policy_pack=r.policyPackName,
+                                 policy_pack_version=self.version or r.policyPackVersion))
+        return out
+
     def analyze(self, stack: RecordedStack, *, stack_config: Optional[dict] = None,
-                use_outputs_for_analyze: bool = False) -> list[Violation]:
-        """Analyze (per resource, in registration order) then AnalyzeStack (once) for one stack."""
+                snapshot: bool = False) -> list[Violation]:
+        """Analyze (per resource, in registration order) then AnalyzeStack (once) for one stack.
+
+        Analyze always gets a resource's inputs and AnalyzeStack its outputs. With `snapshot` (an
+        export, like `pulumi policy analyze --file`: pkg/resource/deploy/analyze_snapshot.go) each
+        resource is first sent to Remediate, whose diagnostics and would-be changes are reported as
+        advisory, without applying them."""
         self.connect()
         assert self.stub is not None
         index = stack.by_urn()
@@ -505,7 +530,7 @@ class PolicyPackProcess:
                 raise self._rpc_failure("ConfigureStack", e) from None
         violations: list[Violation] = []
         for res in stack.resources:
-            props = res.outputs if use_outputs_for_analyze else res.inputs
+            props = res.inputs
             req = apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
                                      properties=marshal_properties(props),
                                      options=apb.AnalyzerResourceOptions(
@@ -514,6 +539,8 @@ class PolicyPackProcess:
             prov = self._provider_pb(res, index)
             if prov is not None:
                 req.provider.CopyFrom(prov)
+            if snapshot:
+                violations += self._remediate(req, res.urn)
             try:
                 resp = self.stub.Analyze(req)
             except grpc.RpcError as e:

@@ -149,7 +149,7 @@ def _run(args) -> int:
         for w in pack.warnings:
             _err(f"warning: {w}")
         pack.warnings.clear()
-        violations = pack.analyze(stack, stack_config=stack_cfg, use_outputs_for_analyze=(kind == "export"))
+        violations = pack.analyze(stack, stack_config=stack_cfg, snapshot=(kind == "export"))
         r = Result(source=source, resources=len(stack.resources), violations=violations,
                    pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0)
         if len(jobs) > 1:

@@ -43,12 +43,34 @@ def test_read_hand_written_export_and_analyze(tmp_path):
     assert sub.id == "subnet-0a" and sub.property_dependencies == {"vpcId": [S + "aws:ec2/vpc:Vpc::main"]}
     assert sub.outputs["tags"] == {SIG_KEY: SECRET_SIG, "value": {"k": "v"}}
     with PolicyPackProcess(PACK) as p:
-        vs = p.analyze(st, use_outputs_for_analyze=True)
+        vs = p.analyze(st, snapshot=True)
     assert sorted((v.policy, v.urn) for v in vs) == [
         ("no-public-subnets", S + "aws:ec2/subnet:Subnet::a"),
         ("vpc-dns", S + "aws:ec2/vpc:Vpc::main"),
         ("vpc-dns", S + "pulumi:pulumi:Stack::net-live"),
     ]
+
+
+def test_export_mode_mirrors_policy_analyze_file(tmp_path):
+    """pulumi policy analyze --file: Remediate then Analyze with the *inputs* per resource, AnalyzeStack
+    with the outputs; remediations are reported (advisory), never applied."""
+    export = _hand_written_export()
+    subnet = next(r for r in export["deployment"]["resources"] if r["urn"].endswith("::a"))
+    subnet["inputs"]["mapPublicIpOnLaunch"] = False  # the outputs still say true
+    f = tmp_path / "live.json"
+    f.write_text(json.dumps(export))
+    st = read_export(f)
+    with PolicyPackProcess(PACK, {"tag-owner": "remediate"}) as p:
+        vs = p.analyze(st, snapshot=True)
+        preview_like = p.analyze(st)
+    by_policy = {}
+    for v in vs:
+        by_policy.setdefault(v.policy, []).append(v)
+    assert "no-public-subnets" not in by_policy  # Analyze judged the inputs
+    (remediation,) = by_policy["tag-owner"]
+    assert remediation.enforcement_level == "advisory" and remediation.urn == S + "aws:ec2/subnet:Subnet::a"
+    assert "'owner': 'platform'" in remediation.message
+    assert "tag-owner" not in {v.policy for v in preview_like}  # Remediate is only called for exports
 
 
 def test_round_trip_keeps_everything(recorded, tmp_path):

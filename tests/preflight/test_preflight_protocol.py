@@ -16,7 +16,7 @@ def _echo(violations, policy):
 
 def test_info_and_configure(pack):
     assert pack.name == "fixture-pack" and pack.version == "0.3.0"
-    assert {p.name for p in pack.info.policies} == {"echo-resource", "no-public-subnets", "echo-stack", "vpc-dns"}
+    assert {p.name for p in pack.info.policies} == {"echo-resource", "no-public-subnets", "tag-owner", "echo-stack", "vpc-dns"}
     assert pack.effective_config["echo-stack"] == {"enforcementLevel": "advisory", "properties": {"enabled": True}}
     assert pack.effective_config["vpc-dns"]["enforcementLevel"] == "mandatory"
 
