@@ -259,6 +259,39 @@ def _pack_python(pack_dir: Path, options: dict) -> str:
     return sys.executable
 
 
+def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
+    """The provider of `res` as the engine describes it to analyzers (its inputs as properties)."""
+    if not res.provider:
+        return None
+    purn = res.provider.rsplit("::", 1)[0]
+    prov = index.get(purn)
+    if prov is None:
+        return None
+    return apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
+                                        properties=marshal_properties(prov.inputs))
+
+
+def analyze_stack_request(stack: RecordedStack) -> apb.AnalyzeStackRequest:
+    """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
+    index = stack.by_urn()
+    sreq = apb.AnalyzeStackRequest()
+    for res in stack.resources:
+        ar = sreq.resources.add()
+        ar.type, ar.urn, ar.name = res.type, res.urn, res.name
+        ar.properties.CopyFrom(marshal_properties(res.outputs))
+        ar.options.CopyFrom(apb.AnalyzerResourceOptions(
+            customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
+        prov = provider_pb(res, index)
+        if prov is not None:
+            ar.provider.CopyFrom(prov)
+        ar.parent = res.parent or ""
+        ar.dependencies.extend(res.dependencies)
+        for k, urns in res.property_dependencies.items():
+            if urns:
+                ar.propertyDependencies[k].urns.extend(urns)
+    return sreq
+
+
 class PolicyPackProcess:
     """A running policy pack. Use as a context manager; the process is always stopped on exit.
 
@@ -461,14 +494,7 @@ class PolicyPackProcess:
 
     # -- analysis --------------------------------------------------------------------------------
     def _provider_pb(self, res: RecordedResource, index: dict[str, RecordedResource]):
-        if not res.provider:
-            return None
-        purn = res.provider.rsplit("::", 1)[0]
-        prov = index.get(purn)
-        if prov is None:
-            return None
-        return apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
-                                            properties=marshal_properties(prov.inputs))
+        return provider_pb(res, index)
 
     def _diagnostics(self, resp, default_urn: Optional[str], stack: RecordedStack,
                      known: set) -> list[Violation]:
@@ -529,6 +555,7 @@ class PolicyPackProcess:
             if e.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise self._rpc_failure("ConfigureStack", e) from None
         violations: list[Violation] = []
+        started = time.perf_counter()
         for res in stack.resources:
             props = res.inputs
             req = apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
@@ -546,21 +573,9 @@ class PolicyPackProcess:
             except grpc.RpcError as e:
                 raise self._rpc_failure(f"Analyze({res.urn})", e) from None
             violations += self._diagnostics(resp, res.urn, stack, known)
-        sreq = apb.AnalyzeStackRequest()
-        for res in stack.resources:
-            ar = sreq.resources.add()
-            ar.type, ar.urn, ar.name = res.type, res.urn, res.name
-            ar.properties.CopyFrom(marshal_properties(res.outputs))
-            ar.options.CopyFrom(apb.AnalyzerResourceOptions(
-                customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
-            prov = self._provider_pb(res, index)
-            if prov is not None:
-                ar.provider.CopyFrom(prov)
-            ar.parent = res.parent or ""
-            ar.dependencies.extend(res.dependencies)
-            for k, urns in res.property_dependencies.items():
-                if urns:
-                    ar.propertyDependencies[k].urns.extend(urns)
+        per_resource_done = time.perf_counter()
+        sreq = analyze_stack_request(stack)
+        stack_started = time.perf_counter()
         try:
             resp = self.stub.AnalyzeStack(sreq)
         except grpc.RpcError as e:
@@ -568,4 +583,7 @@ class PolicyPackProcess:
                 raise self._rpc_failure("AnalyzeStack", e) from None
             resp = apb.AnalyzeResponse()
         violations += self._diagnostics(resp, None, stack, known)
+        # Wall seconds of the last analyze(): the per-resource RPCs (Remediate/Analyze) and AnalyzeStack.
+        self.timings = {"per_resource": per_resource_done - started,
+                        "analyze_stack": time.perf_counter() - stack_started}
         return violations

@@ -1,0 +1,78 @@
+"""The pack's shared-deserialization AnalyzeStack answers exactly like pulumi-policy's own servicer.
+
+Both servicers run in this process on the same AnalyzeStack requests (as preflight builds them), for
+every fixture layout, valid and failing, at preview and as deployed; the responses must be equal."""
+from __future__ import annotations
+
+import pytest
+from pulumi.runtime.proto import analyzer_pb2 as apb
+
+import pulumi_policy.policy as sdk
+from guardrails import shared_stack
+from guardrails.fixtures.cases import FAILING, PROGRAM, VALID
+from guardrails.rules import ALL_POLICIES
+from preflight.analyzer import analyze_stack_request, marshal_properties
+from preflight.recorder import record_program
+
+SDK_SERVICER = shared_stack._Base
+
+
+def servicer(cls, config=None):
+    """A servicer configured as the engine configures a pack: Configure with every policy's settings."""
+    sv = cls("eks-network-guardrails", "0.0.1", ALL_POLICIES, sdk.EnforcementLevel.ADVISORY, None,
+             None, None, None, None, None, None)
+    if config:
+        request = apb.ConfigureAnalyzerRequest()
+        for name, (level, properties) in config.items():
+            request.policyConfig[name].enforcementLevel = level
+            request.policyConfig[name].properties.update(properties)
+        sv.Configure(request, None)
+    return sv
+
+
+def analyze(cls, stack, config=None) -> apb.AnalyzeResponse:
+    """Analyze per resource (its inputs), then AnalyzeStack; the stack response plus every resource finding."""
+    sv = servicer(cls, config)
+    per_resource = []
+    for res in stack.resources:
+        reply = sv.Analyze(apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
+                                              properties=marshal_properties(res.inputs)), None)
+        per_resource.extend(reply.diagnostics)
+    response = sv.AnalyzeStack(analyze_stack_request(stack), None)
+    response.diagnostics.extend(per_resource)
+    return response
+
+
+def normalized(response: apb.AnalyzeResponse):
+    return sorted((d.policyName, d.urn, d.message, d.enforcementLevel) for d in response.diagnostics), sorted(
+        (n.policy_name, n.reason) for n in response.not_applicable)
+
+
+CASES = [(c, form) for c in VALID + FAILING for form in c.forms]
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "deployed"])
+@pytest.mark.parametrize("case, form", CASES, ids=[f"{c.id}:{f}" for c, f in CASES])
+def test_same_response_as_the_sdk_servicer(case, form, preview):
+    stack = record_program(PROGRAM, "eq", case.config(form), preview=preview)
+    ours, theirs = analyze(shared_stack.SharedStackServicer, stack), analyze(SDK_SERVICER, stack)
+    assert normalized(ours) == normalized(theirs)
+    if case.policy:
+        assert case.policy in {d.policyName for d in ours.diagnostics}
+
+
+def test_config_and_disabled_policies_behave_as_in_the_sdk():
+    stack = record_program(PROGRAM, "eq", FAILING[15].config("raw"))  # private-managed without ecr.dkr
+    config = {"eks-private-only-privatelink": (apb.DISABLED, {}),
+              "eks-private-only-nodes-after-privatelink": (apb.MANDATORY, {"requiredServices": ["ec2", "sts", "kms"]})}
+    ours = analyze(shared_stack.SharedStackServicer, stack, config)
+    assert normalized(ours) == normalized(analyze(SDK_SERVICER, stack, config))
+    assert "eks-private-only-privatelink" not in {d.policyName for d in ours.diagnostics}
+
+
+def test_installed_only_for_the_version_it_was_written_for(monkeypatch):
+    monkeypatch.setattr(sdk, "_PolicyAnalyzerServicer", SDK_SERVICER)
+    monkeypatch.setattr(shared_stack, "VERSION", "9.9.9")
+    assert shared_stack.install() is False and sdk._PolicyAnalyzerServicer is SDK_SERVICER
+    monkeypatch.setattr(shared_stack, "VERSION", shared_stack.WRITTEN_FOR)
+    assert shared_stack.install() is True and sdk._PolicyAnalyzerServicer is shared_stack.SharedStackServicer
