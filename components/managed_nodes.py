@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 
 from .iam import node_role
+from .node_capacity import NodeCapacity
 
 
 @dataclass(frozen=True)
@@ -18,17 +19,14 @@ class ManagedNodesArgs:
 
     - ``cluster``: the pulumi-eks cluster.
     - ``subnet_ids``: node subnets (an Output that may carry a dependency on PrivateLink).
-    - ``instance_types``, ``min_size``, ``desired_size``, ``max_size``, ``disk_size_gib``: capacity.
+    - ``instance_types``, ``capacity``: instance types and group sizes / disk.
     - ``partition``: AWS partition for managed-policy ARNs.
     """
 
     cluster: eks.Cluster
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     instance_types: Sequence[str]
-    min_size: int
-    desired_size: int
-    max_size: int
-    disk_size_gib: int
+    capacity: NodeCapacity
     partition: str
 
 
@@ -52,9 +50,11 @@ class ManagedNodes(pulumi.ComponentResource):
             subnet_ids=args.subnet_ids,
             instance_types=list(args.instance_types),
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
-                min_size=args.min_size, desired_size=args.desired_size, max_size=args.max_size
+                min_size=args.capacity.min_size,
+                desired_size=args.capacity.desired_size,
+                max_size=args.capacity.max_size,
             ),
-            disk_size=args.disk_size_gib,
+            disk_size=args.capacity.disk_size_gib,
             # httpTokens=required, hop limit 2 (pods behind the VPC CNI still reach IMDS).
             enable_imd_sv2=True,
             operating_system=eks.OperatingSystem.AL2023,

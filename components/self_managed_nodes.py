@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 
 from .iam import node_role
+from .node_capacity import NodeCapacity
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class SelfManagedNodesArgs:
     - ``subnet_ids``: node subnets (an Output that may carry a dependency on PrivateLink).
     - ``associate_public_ip_address``: only ``True`` in ``public`` mode, where nodes sit in public
       subnets; pulumi-eks defaults it to true, so it is always set explicitly.
-    - ``instance_type``, ``min_size``, ``desired_size``, ``max_size``, ``disk_size_gib``: capacity.
+    - ``instance_type``, ``capacity``: the one instance type and group sizes / disk.
     - ``partition``: AWS partition for managed-policy ARNs.
     """
 
@@ -29,10 +30,7 @@ class SelfManagedNodesArgs:
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     associate_public_ip_address: bool
     instance_type: str
-    min_size: int
-    desired_size: int
-    max_size: int
-    disk_size_gib: int
+    capacity: NodeCapacity
     partition: str
 
 
@@ -65,10 +63,10 @@ class SelfManagedNodes(pulumi.ComponentResource):
             node_subnet_ids=args.subnet_ids,
             node_associate_public_ip_address=args.associate_public_ip_address,
             instance_type=args.instance_type,
-            min_size=args.min_size,
-            desired_capacity=args.desired_size,
-            max_size=args.max_size,
-            node_root_volume_size=args.disk_size_gib,
+            min_size=args.capacity.min_size,
+            desired_capacity=args.capacity.desired_size,
+            max_size=args.capacity.max_size,
+            node_root_volume_size=args.capacity.disk_size_gib,
             node_root_volume_encrypted=True,
             operating_system=eks.OperatingSystem.AL2023,
             # Nodes that boot before their access entry exists are refused and never retry joining.

@@ -14,6 +14,7 @@ from .cluster import Cluster, ClusterArgs
 from .fargate import Fargate, FargateArgs
 from .managed_nodes import ManagedNodes, ManagedNodesArgs
 from .network import Network, NetworkArgs
+from .node_capacity import NodeCapacity
 from .privatelink import PrivateLink, PrivateLinkArgs
 from .self_managed_nodes import SelfManagedNodes, SelfManagedNodesArgs
 
@@ -133,6 +134,7 @@ class EksVariant(pulumi.ComponentResource):
         self.self_managed_nodes: Optional[SelfManagedNodes] = None
         self.fargate: Optional[Fargate] = None
         nodes = settings.effective_nodes
+        capacity = NodeCapacity(nodes.min_size, nodes.desired_size, nodes.max_size, nodes.disk_size_gib)
         if settings.data_plane == "managed":
             self.managed_nodes = ManagedNodes(
                 name,
@@ -140,10 +142,7 @@ class EksVariant(pulumi.ComponentResource):
                     cluster=self.cluster.eks_cluster,
                     subnet_ids=data_plane_subnet_ids,
                     instance_types=nodes.instance_types,
-                    min_size=nodes.min_size,
-                    desired_size=nodes.desired_size,
-                    max_size=nodes.max_size,
-                    disk_size_gib=nodes.disk_size_gib,
+                    capacity=capacity,
                     partition=env.partition,
                 ),
                 opts=child,
@@ -157,10 +156,7 @@ class EksVariant(pulumi.ComponentResource):
                     subnet_ids=data_plane_subnet_ids,
                     associate_public_ip_address=settings.workloads_in_public_subnets,
                     instance_type=nodes.instance_types[0],
-                    min_size=nodes.min_size,
-                    desired_size=nodes.desired_size,
-                    max_size=nodes.max_size,
-                    disk_size_gib=nodes.disk_size_gib,
+                    capacity=capacity,
                     partition=env.partition,
                 ),
                 opts=child,

@@ -148,14 +148,23 @@ def test_data_plane_runs_in_the_workload_subnets(variant):
     stack, run, exp = variant
     plane = stack.split("-", 1)[1] if not stack.startswith("public-private") else stack[len("public-private-"):]
     workloads = workload_subnet_urns(run, exp)
+    nodes = stack_config(stack).get("eks-variants:nodes", {})
     if plane == "managed":
         group = run.one(MANAGED)
         assert group.inputs["enableIMDSv2"] is True
+        assert group.inputs["instanceTypes"] == nodes["instanceTypes"]
+        assert group.inputs["scalingConfig"] == {
+            "minSize": nodes["minSize"], "desiredSize": nodes["desiredSize"], "maxSize": nodes["maxSize"]}
+        assert group.inputs["diskSize"] == nodes["diskSizeGiB"]
         subnet_deps = group.property_dependencies["subnetIds"]
         assert run.of_type(SELF_MANAGED) == [] and run.of_type(FARGATE) == []
     elif plane == "self-managed":
         group = run.one(SELF_MANAGED)
         assert group.inputs["nodeAssociatePublicIpAddress"] is (exp["workloads"] == "public")
+        assert [group.inputs["instanceType"]] == nodes["instanceTypes"]
+        assert (group.inputs["minSize"], group.inputs["desiredCapacity"], group.inputs["maxSize"],
+                group.inputs["nodeRootVolumeSize"]) == (
+            nodes["minSize"], nodes["desiredSize"], nodes["maxSize"], nodes["diskSizeGiB"])
         subnet_deps = group.property_dependencies["nodeSubnetIds"]
         entry = run.one(ACCESS_ENTRY)
         assert entry.inputs["type"] == "EC2_LINUX"
