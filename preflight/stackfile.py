@@ -2,6 +2,7 @@
 program (the `PULUMI_CONFIG` map: every value a string, structured values as JSON)."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -32,15 +33,28 @@ class Project:
     config: dict  # the `config:` declarations of Pulumi.yaml
 
 
-def _read_yaml(path: Path, what: str) -> Any:
+# Parsed `Pulumi.yaml` texts: the recorder loads the project once per stack, and the pure-Python YAML
+# parser takes ~10 ms for it. Keyed by path and full text, so an edited file is parsed again.
+_PARSED: dict[tuple[str, str], Any] = {}
+
+
+def _read_yaml(path: Path, what: str, *, reuse: bool = False) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{what} not found: {path}") from None
     except OSError as e:
         raise InputError(f"cannot read {what} {path}: {e.strerror or e}") from None
+    key = (str(path), text)
+    if reuse and key in _PARSED:
+        return copy.deepcopy(_PARSED[key])
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
+        if reuse:
+            if len(_PARSED) >= 16:
+                _PARSED.clear()
+            _PARSED[key] = copy.deepcopy(data)
+        return data
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -78,7 +92,7 @@ def load_project(program_dir) -> Project:
     path = d / "Pulumi.yaml"
     if not path.exists() and (d / "Pulumi.yml").exists():
         path = d / "Pulumi.yml"
-    data = _read_yaml(path, "project file")
+    data = _read_yaml(path, "project file", reuse=True)
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise InputError(f"{path}: malformed project file: `name` is required")
     runtime = data.get("runtime")
