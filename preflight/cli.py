@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _err(line: str) -> None:
-    print(f"preflight: {line}", file=sys.stderr)
+    # One write per line: the analysis thread's progress lines and this thread's lines never mix.
+    sys.stderr.write(f"preflight: {line}\n")
 
 
 def _sigterm(signum, frame):
@@ -213,7 +214,7 @@ def _run(args, gc_enabled: bool = True) -> int:
         for line in e.lines():
             _err(line)
         if args.debug and getattr(e, "traceback", None):
-            print(e.traceback, file=sys.stderr)
+            sys.stderr.write(e.traceback.rstrip("\n") + "\n\n")
         failed.append(getattr(e, "label", path))
 
     def record_here(i) -> bool:

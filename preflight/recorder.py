@@ -424,7 +424,7 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
         raise InputError(f"no __main__.py in {main_dir}")
     config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
     for n in notes:
-        print(f"preflight: {stack_name}: {n}", file=sys.stderr)
+        sys.stderr.write(f"preflight: {stack_name}: {n}\n")  # one write: no mixing with other threads
 
     monitor_ref: list[RecordingMonitor] = []
     mocks = PreflightMocks(monitor_ref)
