@@ -259,6 +259,25 @@ def _pack_python(pack_dir: Path, options: dict) -> str:
     return sys.executable
 
 
+def _die_with_parent():
+    """A pre-exec hook that makes the pack die with the thread that started it (Linux
+    PR_SET_PDEATHSIG), so a preflight that is killed outright leaves no pack process behind (the pack
+    runs in its own session, out of reach of the terminal's signals). None where prctl is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+    return hook
+
+
 def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
     """The provider of `res` as the engine describes it to analyzers (its inputs as properties)."""
     if not res.provider:
@@ -360,7 +379,7 @@ class PolicyPackProcess:
         self._t0 = t0
         self.proc = subprocess.Popen(args, cwd=str(self.pack_dir), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_die_with_parent())
         for target in (self._read_stdout, self._read_stderr):
             th = threading.Thread(target=target, daemon=True)
             th.start()
@@ -473,7 +492,9 @@ class PolicyPackProcess:
         proc, self.proc = self.proc, None
         if proc is not None and proc.poll() is None:
             try:
-                proc.send_signal(signal.SIGINT)  # the pack's server loop stops on KeyboardInterrupt
+                # The pack holds no state worth a graceful stop: SIGTERM ends it at once (SIGINT makes
+                # its gRPC server shut down politely, which costs 0.1-0.25 s per run).
+                proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 proc.kill()

@@ -1,11 +1,14 @@
 """The analyzer protocol end to end with the fixture pack (a real pack process over gRPC)."""
 import json
+import subprocess
+import sys
+import time
 
 import pytest
 
 from preflight.analyzer import PolicyPackProcess, parse_policy_config, validate_schema
 from preflight.model import InputError
-from pf_helpers import PACK
+from pf_helpers import PACK, REPO
 
 P = "urn:pulumi:dev::fixture-net::"
 
@@ -111,3 +114,30 @@ def test_pack_process_is_stopped(recorded):
         proc = p.proc
         assert proc.poll() is None
     assert proc.poll() is not None
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
+def test_pack_dies_with_a_preflight_that_is_killed_outright(tmp_path):
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from preflight.analyzer import PolicyPackProcess\n"
+        f"p = PolicyPackProcess({str(PACK)!r}); p.connect()\n"
+        "print(p.proc.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(pid)
