@@ -91,7 +91,7 @@ def main() -> int:
     files = list_stack_files(load_project(a.program))
     with PolicyPackProcess(a.policy_pack) as p:
         for rnd in ("cold", "warm"):
-            rec, ana, first = [], [], 0.0
+            rec, ana = [], []
             for f in files:
                 sf = load_stack_file(f)
                 t0 = time.perf_counter()

@@ -32,7 +32,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as apb
 from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 
-from .model import (RESOURCE_REF_SIG, ROOT_STACK_TYPE, SECRET_SIG, SIG_KEY, UNKNOWN, InputError,
+from .model import (RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN, InputError,
                     RecordedResource, RecordedStack, Violation)
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")

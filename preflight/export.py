@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from .model import (ROOT_STACK_TYPE, SECRET_SIG, SIG_KEY, UNKNOWN, InputError, RecordedResource,
+from .model import (SECRET_SIG, SIG_KEY, UNKNOWN, InputError, RecordedResource,
                     RecordedStack)
 
 try:

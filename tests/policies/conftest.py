@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "policies"
-for p in (str(ROOT), str(PACK)):
+for p in (str(ROOT), str(PACK), str(Path(__file__).parent)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
@@ -19,5 +19,3 @@ def pack():
     with PolicyPackProcess(PACK) as proc:
         yield proc
 
-
-from policy_test_helpers import advisory, mandatory  # noqa: E402,F401

@@ -1,4 +1,8 @@
 """Helpers of the policy-pack tests."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACK = ROOT / "policies"
 
 
 def mandatory(violations):

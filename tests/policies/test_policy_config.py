@@ -7,7 +7,7 @@ from guardrails.fixtures.cases import PROGRAM, Case
 from preflight.analyzer import PolicyPackProcess
 from preflight.recorder import record_program
 
-from conftest import PACK
+from policy_test_helpers import PACK
 from policy_test_helpers import mandatory
 
 VALID = Case("private", "managed")

@@ -5,7 +5,7 @@ import glob
 
 import pytest
 
-from conftest import PACK, ROOT
+from policy_test_helpers import PACK, ROOT
 from policy_test_helpers import mandatory
 from preflight.analyzer import PolicyPackProcess
 from preflight.recorder import record_program

@@ -1,11 +1,10 @@
 """Shared paths and the CLI runner for preflight tests."""
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest  # noqa: F401
+
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

@@ -157,6 +157,24 @@ def igw_route(s: Subnet) -> Any:
     return rt.igw_route()
 
 
+def public_subnets(subnets: Iterable[Subnet]):
+    """(bad, unsure): labels of the subnets that map public IPs or route 0.0.0.0/0 to an internet gateway,
+    each with its reasons, and of those where either fact is unknown."""
+    bad, unsure = [], []
+    for s in subnets:
+        igw, mp = igw_route(s), s.map_public
+        reasons = []
+        if mp is True:
+            reasons.append("mapPublicIpOnLaunch = true")
+        if igw is True:
+            reasons.append("a default route to an internet gateway")
+        if reasons:
+            bad.append(f"{s.res.label} has {' and '.join(reasons)}")
+        elif igw is UNKNOWN or mp is UNKNOWN:
+            unsure.append(s.res.label)
+    return bad, unsure
+
+
 def subnet_label(s: Subnet) -> str:
     return s.res.label
 

@@ -1,7 +1,6 @@
 """eks-cluster-subnets-multi-az: a cluster's subnets span at least two Availability Zones."""
 from __future__ import annotations
 
-from ..model.values import UNKNOWN
 from .base import Finding, Rule, undecided
 
 NAME = "eks-cluster-subnets-multi-az"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.network import Cluster, Res
+from ..model.network import Res
 from ..model.values import UNKNOWN, get, tri_bool
 from .base import Finding, Rule, undecided
 

@@ -1,8 +1,7 @@
 """eks-fargate-private-subnets: Fargate profile subnets are private (no IGW route, no public IP mapping)."""
 from __future__ import annotations
 
-from ..model.values import UNKNOWN
-from .base import Finding, Rule, igw_route, undecided
+from .base import Finding, Rule, public_subnets, undecided
 
 NAME = "eks-fargate-private-subnets"
 
@@ -13,18 +12,7 @@ def check(model, cfg):
             continue
         if not ng.subnets_complete:
             yield undecided(ng.res.urn, NAME, f"the subnets of Fargate profile {ng.label} cannot be resolved.")
-        bad, unsure = [], []
-        for s in ng.subnets:
-            igw, mp = igw_route(s), s.map_public
-            reasons = []
-            if igw is True:
-                reasons.append("a default route to an internet gateway")
-            if mp is True:
-                reasons.append("mapPublicIpOnLaunch = true")
-            if reasons:
-                bad.append(f"{s.res.label} has {' and '.join(reasons)}")
-            elif igw is UNKNOWN or mp is UNKNOWN:
-                unsure.append(s.res.label)
+        bad, unsure = public_subnets(ng.subnets)
         if bad:
             yield Finding(ng.res.urn, f"Fargate profile {ng.label} uses public subnets: {'; '.join(bad)}. Fargate "
                           "accepts only private subnets: use subnets whose route table sends 0.0.0.0/0 to a NAT "

@@ -1,7 +1,6 @@
 """eks-private-endpoint-no-node-public-ip: with the private endpoint on, nodes do not ask for a public IP."""
 from __future__ import annotations
 
-from ..model.values import UNKNOWN
 from .base import Finding, Rule, undecided
 
 NAME = "eks-private-endpoint-no-node-public-ip"

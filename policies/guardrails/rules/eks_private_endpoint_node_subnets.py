@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model.values import UNKNOWN
-from .base import Finding, Rule, igw_route, undecided
+from .base import Finding, Rule, public_subnets, undecided
 
 NAME = "eks-private-endpoint-node-subnets"
 
@@ -16,18 +16,7 @@ def check(model, cfg):
                 continue  # eks-fargate-private-subnets
             if not ng.subnets_complete:
                 yield undecided(ng.res.urn, NAME, f"the subnets of node group {ng.label} cannot be resolved.")
-            bad, unsure = [], []
-            for s in ng.subnets:
-                igw, mp = igw_route(s), s.map_public
-                reasons = []
-                if mp is True:
-                    reasons.append("mapPublicIpOnLaunch = true")
-                if igw is True:
-                    reasons.append("a default route to an internet gateway")
-                if reasons:
-                    bad.append(f"{s.res.label} has {' and '.join(reasons)}")
-                elif igw is UNKNOWN or mp is UNKNOWN:
-                    unsure.append(s.res.label)
+            bad, unsure = public_subnets(ng.subnets)
             if bad and c.private is True:
                 yield Finding(ng.res.urn, f"node group {ng.label} of cluster {c.res.name} (private endpoint on) runs in "
                               f"public subnets: {'; '.join(bad)}. Put the nodes in private subnets "

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model.network import Vpc
-from .base import SERVICES_PROPERTY, Finding, Rule, undecided
+from .base import SERVICES_PROPERTY, Finding, Rule
 
 NAME = "eks-private-only-nodes-after-privatelink"
 
