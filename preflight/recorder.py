@@ -126,7 +126,7 @@ def fake_id(type_token: str, name: str, inputs: dict, urn: str) -> str:
         return _ID_PREFIX[type_token] + h
     if type_token == "aws:ec2/route:Route":
         rtb = inputs.get("routeTableId", "rtb-" + h)
-        return f"r-{rtb}{abs(hash(inputs.get('destinationCidrBlock', ''))) % 10**10}"
+        return f"r-{rtb}{int(invokes.fake_hex(str(inputs.get('destinationCidrBlock', '')), 8), 16) % 10**10}"
     if type_token == "aws:eks/nodeGroup:NodeGroup":
         return f"{inputs.get('clusterName', 'cluster')}:{inputs.get('nodeGroupName', name)}"
     if type_token == "aws:eks/fargateProfile:FargateProfile":
