@@ -290,9 +290,10 @@ def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
                                         properties=marshal_properties(prov.inputs))
 
 
-def analyze_stack_request(stack: RecordedStack) -> apb.AnalyzeStackRequest:
+def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, RecordedResource]] = None
+                          ) -> apb.AnalyzeStackRequest:
     """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
-    index = stack.by_urn()
+    index = index if index is not None else stack.by_urn()
     sreq = apb.AnalyzeStackRequest()
     for res in stack.resources:
         ar = sreq.resources.add()
@@ -595,7 +596,7 @@ class PolicyPackProcess:
                 raise self._rpc_failure(f"Analyze({res.urn})", e) from None
             violations += self._diagnostics(resp, res.urn, stack, known)
         per_resource_done = time.perf_counter()
-        sreq = analyze_stack_request(stack)
+        sreq = analyze_stack_request(stack, index)
         stack_started = time.perf_counter()
         try:
             resp = self.stub.AnalyzeStack(sreq)

@@ -225,6 +225,19 @@ class NodeGroup:
         return self.res.label
 
 
+def endpoint_access(res: Res) -> Tuple[Any, Any, Any]:
+    """(public, private, publicAccessCidrs) of a cluster: from `vpcConfig` of a raw `aws:eks/cluster`, from
+    the inputs of a pulumi-eks `Cluster`. AWS defaults: public on, private off; CIDRs None when not set."""
+    if res.type == T.EKS_CLUSTER:
+        vc = res.p("vpcConfig")
+        if vc is UNKNOWN:
+            return UNKNOWN, UNKNOWN, UNKNOWN
+        return (tri_bool(get(vc, "endpointPublicAccess"), True), tri_bool(get(vc, "endpointPrivateAccess"), False),
+                get(vc, "publicAccessCidrs"))
+    return (tri_bool(res.p("endpointPublicAccess"), True), tri_bool(res.p("endpointPrivateAccess"), False),
+            res.p("publicAccessCidrs"))
+
+
 def service_short_name(service: Any) -> Any:
     """com.amazonaws.us-east-1.ecr.dkr -> ecr.dkr (also handles cn and vpce-svc names)."""
     if service is UNKNOWN or not isinstance(service, str):
@@ -681,14 +694,11 @@ class _Builder:
         for r in self.each(T.EKS_CLUSTER):
             c = Cluster(r, "raw")
             vc = r.p("vpcConfig")
+            c.public, c.private, pc = endpoint_access(r)
             if vc is UNKNOWN:
-                c.public = c.private = UNKNOWN
                 c.subnets_complete = False
             else:
                 vc = vc or {}
-                c.public = tri_bool(get(vc, "endpointPublicAccess"), True)
-                c.private = tri_bool(get(vc, "endpointPrivateAccess"), False)
-                pc = get(vc, "publicAccessCidrs")
                 c.public_cidrs = pc if pc is UNKNOWN or pc is None else as_list(pc)
                 c.subnets, c.subnets_complete = self._subnets(r, "vpcConfig", get(vc, "subnetIds"))
                 for sgid in as_list(get(vc, "securityGroupIds")) if get(vc, "securityGroupIds") is not UNKNOWN else []:
@@ -709,9 +719,7 @@ class _Builder:
                 m.cluster_alias[r.urn] = m.clusters[realized[r.urn].urn]
                 continue
             c = Cluster(r, "component")
-            c.public = tri_bool(r.p("endpointPublicAccess"), True)
-            c.private = tri_bool(r.p("endpointPrivateAccess"), False)
-            pc = r.p("publicAccessCidrs")
+            c.public, c.private, pc = endpoint_access(r)
             c.public_cidrs = pc if pc is UNKNOWN or pc is None else as_list(pc)
             c.cidrs_deps = list(r.pdeps.get("publicAccessCidrs", ()))
             sub_ids, key = self._component_cluster_subnets(r)

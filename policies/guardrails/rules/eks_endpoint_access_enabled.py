@@ -2,20 +2,11 @@
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.network import Res
-from ..model.values import UNKNOWN, get, tri_bool
+from ..model.network import Res, endpoint_access
+from ..model.values import UNKNOWN
 from .base import Finding, Rule, undecided
 
 NAME = "eks-endpoint-access-enabled"
-
-
-def _flags(res: Res):
-    if res.type == T.EKS_CLUSTER:
-        vc = res.p("vpcConfig")
-        if vc is UNKNOWN:
-            return UNKNOWN, UNKNOWN
-        return (tri_bool(get(vc, "endpointPublicAccess"), True), tri_bool(get(vc, "endpointPrivateAccess"), False))
-    return tri_bool(res.p("endpointPublicAccess"), True), tri_bool(res.p("endpointPrivateAccess"), False)
 
 
 def _judge(res: Res, public, private):
@@ -30,7 +21,8 @@ def _judge(res: Res, public, private):
 def check_resource(res: Res, cfg):
     if res.type == T.EKS_CLUSTER and "eks:index:Cluster$" in res.urn:
         return  # judged on the pulumi-eks component that owns it
-    yield from _judge(res, *_flags(res))
+    public, private, _ = endpoint_access(res)
+    yield from _judge(res, public, private)
 
 
 def check(model, cfg):

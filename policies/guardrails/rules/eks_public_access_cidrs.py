@@ -2,21 +2,12 @@
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.network import Res
-from ..model.values import UNKNOWN, as_list, cidr_within, get, is_open_cidr, tri_bool
+from ..model.network import Res, endpoint_access
+from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
 from pulumi_policy import EnforcementLevel
 from .base import Finding, Rule, undecided
 
 NAME = "eks-public-access-cidrs"
-
-
-def _inputs(res: Res):
-    if res.type == T.EKS_CLUSTER:
-        vc = res.p("vpcConfig")
-        if vc is UNKNOWN:
-            return UNKNOWN, UNKNOWN
-        return tri_bool(get(vc, "endpointPublicAccess"), True), get(vc, "publicAccessCidrs")
-    return tri_bool(res.p("endpointPublicAccess"), True), res.p("publicAccessCidrs")
 
 
 def _judge(res: Res, public, cidrs, cfg):
@@ -45,7 +36,8 @@ def _judge(res: Res, public, cidrs, cfg):
 def check_resource(res: Res, cfg):
     if res.type == T.EKS_CLUSTER and "eks:index:Cluster$" in res.urn:
         return
-    yield from _judge(res, *_inputs(res), cfg)
+    public, _, cidrs = endpoint_access(res)
+    yield from _judge(res, public, cidrs, cfg)
 
 
 def check(model, cfg):
