@@ -415,7 +415,7 @@ def _stack_label(kind: str, path: str) -> str:
 def _record(kind: str, path: str, program: Path, project, deployed: bool) -> _Recorded:
     """Load and record one stack file (or read one export). Raises InputError with `.label`."""
     from .export import read_export
-    from .stackfile import load_stack_file, runtime_config
+    from .stackfile import load_stack_file
     label = path
     try:
         if kind == "stack":
@@ -423,7 +423,7 @@ def _record(kind: str, path: str, program: Path, project, deployed: bool) -> _Re
             sf = load_stack_file(path)
             label = sf.name
             stack = record_program(str(program), sf.name, sf.config, preview=not deployed)
-            stack_cfg = runtime_config(sf.config, project, stack=sf.name)[0]
+            stack_cfg = stack.config
             source = sf.name if Path(path).parent == Path(project.stack_config_dir) else path
         else:
             stack = read_export(path)

@@ -58,6 +58,7 @@ class RecordedStack:
     resources: list = dataclasses.field(default_factory=list)
     preview: bool = True
     source: Optional[str] = None  # what was checked (stack name, stack file, export file)
+    config: dict = dataclasses.field(default_factory=dict)  # the stack's config as the CLI hands it over
 
     @property
     def root_urn(self) -> str:

@@ -470,4 +470,4 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
         err.traceback = tb  # type: ignore[attr-defined]
         raise err
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
-                         preview=preview, source=stack_name)
+                         preview=preview, source=stack_name, config=config_map)
