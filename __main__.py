@@ -7,7 +7,7 @@ import stack_config
 from components.variant import EksVariant, Environment, cluster_name_for, describe
 
 settings = stack_config.load()
-region = stack_config.require_region()
+region = stack_config.region()
 
 zones = aws.get_availability_zones(
     state="available",

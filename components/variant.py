@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 import pulumi
 
 from stack_config import StackSettings
+from stack_config.schema import OPEN_TO_WORLD
 
 from .cluster import Cluster, ClusterArgs
 from .fargate import Fargate, FargateArgs
@@ -18,7 +19,6 @@ from .node_capacity import NodeCapacity
 from .privatelink import PrivateLink, PrivateLinkArgs
 from .self_managed_nodes import SelfManagedNodes, SelfManagedNodesArgs
 
-OPEN_TO_WORLD = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)

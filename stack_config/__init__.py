@@ -1,7 +1,7 @@
 """Stack configuration of eks-variants: schema, loader and the supported Kubernetes versions."""
 
 from .errors import StackConfigError
-from .loader import check_zone_count, load, require_region, validate
+from .loader import check_zone_count, load, region, validate
 from .schema import StackSettings
 
-__all__ = ["StackConfigError", "StackSettings", "check_zone_count", "load", "require_region", "validate"]
+__all__ = ["StackConfigError", "StackSettings", "check_zone_count", "load", "region", "validate"]

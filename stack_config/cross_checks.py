@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 Problem = tuple[str, str]  # (key path without namespace, message)
 
-OPEN_TO_WORLD = "0.0.0.0/0"
+from .schema import OPEN_TO_WORLD
 
 
 def _is_int(value: Any) -> bool:

@@ -148,12 +148,9 @@ def load(namespace: Optional[str] = None) -> StackSettings:
     return settings
 
 
-def require_region() -> str:
-    """``aws:region``: every service name and AZ depends on it."""
-    region = all_config_values().get("aws:region")
-    if not isinstance(region, str) or not region:
-        raise StackConfigError(["aws:region: required but not set (e.g. `pulumi config set aws:region eu-west-1`)"])
-    return region
+def region() -> str:
+    """``aws:region`` (``load()`` has already reported it when missing)."""
+    return all_config_values()["aws:region"]
 
 
 def check_zone_count(settings: StackSettings, region: str, zones: list[str]) -> None:

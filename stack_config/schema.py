@@ -24,6 +24,9 @@ DataPlane = Literal["managed", "self-managed", "fargate"]
 BASELINE_INTERFACE_SERVICES: tuple[str, ...] = ("ec2", "ecr.api", "ecr.dkr", "sts")
 BASELINE_SERVICES: tuple[str, ...] = (*BASELINE_INTERFACE_SERVICES, "s3")
 
+# The public endpoint's default access list, and the one entry that means "anyone".
+OPEN_TO_WORLD = "0.0.0.0/0"
+
 CLUSTER_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -254,7 +257,7 @@ class StackSettings(_Block):
 
     @property
     def requested_public_access_cidrs(self) -> list[str]:
-        return list(self.public_access_cidrs) if self.public_access_cidrs is not None else ["0.0.0.0/0"]
+        return list(self.public_access_cidrs) if self.public_access_cidrs is not None else [OPEN_TO_WORLD]
 
     @property
     def variant(self) -> str:
