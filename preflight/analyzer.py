@@ -17,6 +17,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -259,23 +260,13 @@ def _pack_python(pack_dir: Path, options: dict) -> str:
     return sys.executable
 
 
-def _die_with_parent():
-    """A pre-exec hook that makes the pack die with the thread that started it (Linux
-    PR_SET_PDEATHSIG), so a preflight that is killed outright leaves no pack process behind (the pack
-    runs in its own session, out of reach of the terminal's signals). None where prctl is unavailable."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-
-    def hook() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-
-    return hook
+def _dying_with_parent(args: list[str]) -> list[str]:
+    """`args` wrapped so the pack dies with the thread that started it (Linux PR_SET_PDEATHSIG, set by
+    util-linux `setpriv`, which then execs the same command), so a preflight killed outright leaves no pack
+    behind (the pack runs in its own session, out of reach of the terminal's signals). Not done with a
+    `preexec_fn`: Python code in a child forked from a process with gRPC threads can crash."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "KILL", "--", *args] if setpriv else args
 
 
 def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
@@ -378,9 +369,9 @@ class PolicyPackProcess:
             env.pop("PYTHONHOME", None)
         t0 = time.monotonic()
         self._t0 = t0
-        self.proc = subprocess.Popen(args, cwd=str(self.pack_dir), stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(_dying_with_parent(args), cwd=str(self.pack_dir), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                                     start_new_session=True, preexec_fn=_die_with_parent())
+                                     start_new_session=True)
         for target in (self._read_stdout, self._read_stderr):
             th = threading.Thread(target=target, daemon=True)
             th.start()
