@@ -9,9 +9,10 @@ STAMP  := $(VENV)/.installed-from-lock
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## preflight: offline preview of every stack in stacks/, checked by the policy pack in policies/
