@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from .model import (SECRET_SIG, SIG_KEY, UNKNOWN, InputError, RecordedResource,
-                    RecordedStack)
+from .errors import InputError
+from .records import RecordedResource, RecordedStack
+from .sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 try:
     from pulumi._version import _VERSION as _SDK_VERSION  # type: ignore
@@ -47,7 +48,7 @@ def _from_state(v: Any, warn: list) -> Any:
             if "value" in v:
                 return {SIG_KEY: SECRET_SIG, "value": _from_state(v["value"], warn)}
             warn.append("encrypted secret")
-            return {SIG_KEY: SECRET_SIG, "value": UNKNOWN}
+            return {SIG_KEY: SECRET_SIG, "value": UNKNOWN_VALUE}
         return {k: _from_state(x, warn) for k, x in v.items()}
     if isinstance(v, list):
         return [_from_state(x, warn) for x in v]
@@ -61,7 +62,7 @@ def to_deployment(stack: RecordedStack) -> dict:
     for r in stack.resources:
         d: dict[str, Any] = {"urn": r.urn, "custom": r.custom}
         if r.custom:
-            d["id"] = r.id if r.id is not None else UNKNOWN
+            d["id"] = r.id if r.id is not None else UNKNOWN_VALUE
         d["type"] = r.type
         if r.inputs:
             d["inputs"] = _to_state(r.inputs)
@@ -147,7 +148,7 @@ def read_export(path) -> RecordedStack:
         resources.append(RecordedResource(
             urn=r["urn"], type=r["type"], name=name, custom=custom, parent=r.get("parent") or None,
             provider=r.get("provider") or None,
-            id=None if (rid in (None, "", UNKNOWN) or not custom) else rid,
+            id=None if (rid in (None, "", UNKNOWN_VALUE) or not custom) else rid,
             inputs=_from_state(r.get("inputs") or {}, warn), outputs=_from_state(r.get("outputs") or {}, warn),
             dependencies=list(r.get("dependencies") or []),
             property_dependencies={k: list(v or []) for k, v in (r.get("propertyDependencies") or {}).items()}))

@@ -35,7 +35,9 @@ from pulumi.runtime import settings as _settings
 from pulumi.runtime.proto import resource_pb2
 
 from . import invokes
-from .model import (ROOT_STACK_TYPE, UNKNOWN, InputError, RecordedResource, RecordedStack)
+from .errors import InputError
+from .records import ROOT_STACK_TYPE, RecordedResource, RecordedStack
+from .sentinels import UNKNOWN_VALUE
 from .stackfile import Project, load_project, region_of, runtime_config
 
 PROVIDER_PREFIX = "pulumi:providers:"
@@ -137,7 +139,7 @@ def fake_id(type_token: str, name: str, inputs: dict, urn: str) -> str:
         return str(uuid.UUID(invokes.fake_hex(urn, 32)))
     if type_token.startswith(_NAME_IDS):
         n = inputs.get("name")
-        return n if isinstance(n, str) and n != UNKNOWN else f"{name}-{h[:7]}"
+        return n if isinstance(n, str) and n != UNKNOWN_VALUE else f"{name}-{h[:7]}"
     return f"{name}-{h[:7]}"
 
 
@@ -231,7 +233,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         r = self.by_urn.get(urn)
         if r is not None:
             reg = r.inputs.get("region")
-            if isinstance(reg, str) and reg != UNKNOWN:
+            if isinstance(reg, str) and reg != UNKNOWN_VALUE:
                 return reg
         return None
 
@@ -263,7 +265,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         pid = None if self.preview else fake_id(ptype, name, inputs, urn)
         self._record(RecordedResource(urn=urn, type=ptype, name=name, custom=True, parent=None,
                                       provider=None, id=pid, inputs=inputs, outputs=dict(inputs)))
-        ref = f"{urn}::{pid if pid is not None else UNKNOWN}"
+        ref = f"{urn}::{pid if pid is not None else UNKNOWN_VALUE}"
         self.default_providers[key] = ref
         return ref
 
@@ -277,8 +279,8 @@ class RecordingMonitor(_mocks.MockMonitor):
         computed = computed_properties(type_)
         if self.preview:
             for prop in sorted(computed):
-                outputs.setdefault(prop, UNKNOWN)
-            outputs["id"] = UNKNOWN
+                outputs.setdefault(prop, UNKNOWN_VALUE)
+            outputs["id"] = UNKNOWN_VALUE
             return None, outputs
         rid = fake_id(type_, name, inputs, urn)
         outputs["id"] = rid
@@ -407,7 +409,7 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
     """Run the program in `program_dir` for one stack and return what the engine would have seen.
 
     `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it.
-    Raises InputError (with `.problems`, `.traceback`) if the config or the program is unusable.
+    Raises InputError (with `problems` and the program's `traceback`) if the config or the program is unusable.
     """
     program_dir = str(Path(program_dir).resolve())
     proj: Project | str
@@ -466,8 +468,6 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
         loop.close()
         _reset_runtime_state()
     if error is not None:
-        err = InputError(_problems_of(error, monitor))
-        err.traceback = tb  # type: ignore[attr-defined]
-        raise err
+        raise InputError(_problems_of(error, monitor), traceback=tb)
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
                          preview=preview, source=stack_name, config=config_map)

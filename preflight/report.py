@@ -1,11 +1,20 @@
-"""Human and JSON reports."""
+"""Step 4 of a run: the human and JSON reports and the exit status; progress lines on stderr."""
 from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from typing import Optional
 
-from .model import Violation
+from .records import Violation
+
+
+EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2
+
+
+def say(line: str) -> None:
+    """One `preflight: ...` line on stderr, in one write: lines of the analysis thread never mix with others."""
+    sys.stderr.write(f"preflight: {line}\n")
 
 
 @dataclasses.dataclass
@@ -77,3 +86,12 @@ def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
         tail += f"; {_plural(len(failed), 'input')} could not be used: {', '.join(failed)}"
     lines.append(tail)
     return "\n".join(lines)
+
+
+def final_report(results: list[Result], failed: list[str], as_json: bool) -> tuple[str, int]:
+    """The report printed on stdout at the end of a run and the exit status: 2 if an input could not be
+    used, 1 if a stack has a mandatory violation, else 0."""
+    text = to_json(results) if as_json else human(results, failed)
+    if failed:
+        return text, EXIT_INPUT
+    return text, EXIT_MANDATORY if any(r.mandatory for r in results) else EXIT_OK

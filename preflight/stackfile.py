@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import yaml
 
-from .model import InputError
+from .errors import InputError
 
 _STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<name>[^/\\]+)\.ya?ml$")
 

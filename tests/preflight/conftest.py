@@ -1,4 +1,4 @@
-from pf_helpers import PACK, PROGRAM, REPO  # noqa: F401
+from tests.preflight.helpers import PACK, PROGRAM, REPO  # noqa: F401
 import pytest
 
 
@@ -16,7 +16,7 @@ def recorded():
 
 @pytest.fixture(scope="session")
 def pack():
-    from preflight.analyzer import PolicyPackProcess
+    from preflight.pack_process import PolicyPackProcess
     with PolicyPackProcess(PACK, {"echo-resource": {"echoTypes": ["aws:ec2/subnet:Subnet", "eks:index:Cluster",
                                                                   "aws:ssm/parameter:Parameter"]},
                                   "echo-stack": {"enabled": True}}) as p:

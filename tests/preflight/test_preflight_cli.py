@@ -1,7 +1,7 @@
 """CLI: exit codes, --json shape, bad input without tracebacks."""
 import json
 
-from pf_helpers import PACK, PROGRAM, run_cli
+from tests.preflight.helpers import PACK, PROGRAM, run_cli
 
 
 def test_all_reports_mandatory_and_progress():
@@ -90,10 +90,10 @@ def test_all_continues_past_a_broken_stack_but_exits_2(tmp_path):
     (prog / "stacks" / "Pulumi.broken.yaml").write_text("config:\n  fixture-net:fail: crash\n"
                                                          "  fixture-net:network: {cidr: 1, dns: true}\n"
                                                          "  fixture-net:public: true\n")
-    import os, subprocess, sys
-    from pf_helpers import REPO
+    import subprocess, sys
+    from tests.preflight.helpers import REPO
     r = subprocess.run([sys.executable, "-m", "preflight", "--program", str(prog), "--policy-pack", str(PACK),
-                        "--all", "--json"], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                        "--all", "--json"], capture_output=True, text=True,
                        cwd=REPO, timeout=120)
     assert r.returncode == 2
     assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "prod"]

@@ -1,10 +1,10 @@
 """Export mode: `pulumi stack export` v3 in and out."""
 import json
 
-from preflight.analyzer import PolicyPackProcess
+from preflight.pack_process import PolicyPackProcess
 from preflight.export import read_export, to_deployment, write_export
-from preflight.model import SECRET_SIG, SIG_KEY, UNKNOWN
-from pf_helpers import PACK, run_cli
+from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from tests.preflight.helpers import PACK, run_cli
 
 S = "urn:pulumi:live::net::"
 
@@ -87,7 +87,7 @@ def test_round_trip_keeps_everything(recorded, tmp_path):
                 a.property_dependencies) == (b.type, b.custom, b.parent, b.provider, b.inputs, b.outputs,
                                              b.dependencies, b.property_dependencies)
     prov = [r for r in to_deployment(back)["deployment"]["resources"] if r["type"] == "pulumi:providers:aws"]
-    assert prov[0]["id"] == UNKNOWN
+    assert prov[0]["id"] == UNKNOWN_VALUE
 
 
 def test_write_export_then_export_gives_same_verdicts(tmp_path):

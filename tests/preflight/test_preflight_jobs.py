@@ -11,13 +11,12 @@ import time
 
 import pytest
 
-from pf_helpers import PACK, PROGRAM, REPO
+from tests.preflight.helpers import PACK, PROGRAM, REPO
 
 from preflight.workers import Crashed, ForkPool, fork_available
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="os.fork is not available")
 
-ENV = dict(os.environ, PYTHONPATH=str(REPO))
 TIMES = re.compile(r" \(\d+\.\d\d s\)$")
 
 
@@ -25,7 +24,7 @@ def _cli(*args, program=None, pack=None, timeout=180):
     cmd = [sys.executable, "-m", "preflight", *args]
     if program is not None:
         cmd += ["--program", str(program), "--policy-pack", str(pack or PACK)]
-    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=ENV, timeout=timeout)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 def _lines(stderr: str) -> list[str]:
@@ -160,7 +159,7 @@ def test_ctrl_c_stops_the_workers_and_the_pack(tmp_path):
     prog = _program_with(tmp_path, x_slow1=_failing("slow"), x_slow2=_failing("slow"))
     (prog / "stacks" / "Pulumi.prod.yaml").unlink()
     proc = subprocess.Popen([sys.executable, "-m", "preflight", "--all", "--jobs", "2", "--program", str(prog),
-                             "--policy-pack", str(PACK)], cwd=REPO, env=ENV, stdout=subprocess.PIPE,
+                             "--policy-pack", str(PACK)], cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120

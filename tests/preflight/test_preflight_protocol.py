@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from preflight.analyzer import PolicyPackProcess, parse_policy_config, validate_schema
-from preflight.model import InputError
-from pf_helpers import PACK, REPO
+from preflight.pack_process import PolicyPackProcess
+from preflight.policy_config import parse_policy_config, validate_schema
+from preflight.errors import InputError
+from tests.preflight.helpers import PACK
 
 P = "urn:pulumi:dev::fixture-net::"
 
@@ -129,9 +130,8 @@ def _running(pid: int) -> bool:
 def test_pack_dies_with_a_preflight_that_is_killed_outright(tmp_path):
     script = tmp_path / "killed.py"
     script.write_text(
-        "import os, signal, sys\n"
-        f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from preflight.analyzer import PolicyPackProcess\n"
+        "import os, signal\n"
+        "from preflight.pack_process import PolicyPackProcess\n"
         f"p = PolicyPackProcess({str(PACK)!r}); p.connect()\n"
         "print(p.proc.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n")

@@ -1,11 +1,12 @@
 """Recorder faithfulness: what the engine would see at preview of a new stack."""
 import pytest
 
-from preflight.model import SECRET_SIG, SIG_KEY, UNKNOWN, InputError
+from preflight.errors import InputError
+from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 from preflight.recorder import record_program
 from preflight.stackfile import load_stack_file, runtime_config, load_project
 
-from pf_helpers import PROGRAM
+from tests.preflight.helpers import PROGRAM
 
 P = "urn:pulumi:dev::fixture-net::"
 
@@ -44,13 +45,13 @@ def test_parents_and_property_dependencies_of_nested_component(recorded):
 def test_preview_ids_and_computed_outputs_are_unknown(recorded):
     st = recorded["dev"]
     vpc = st.get(P + "fixture:net:Network$aws:ec2/vpc:Vpc::net-vpc")
-    assert vpc.id is None and vpc.outputs["id"] == UNKNOWN
-    assert vpc.outputs["arn"] == UNKNOWN and vpc.outputs["ownerId"] == UNKNOWN
+    assert vpc.id is None and vpc.outputs["id"] == UNKNOWN_VALUE
+    assert vpc.outputs["arn"] == UNKNOWN_VALUE and vpc.outputs["ownerId"] == UNKNOWN_VALUE
     assert vpc.outputs["cidrBlock"] == "10.1.0.0/16" == vpc.inputs["cidrBlock"]  # inputs echo
     subnet = st.get(P + "fixture:net:Network$aws:ec2/subnet:Subnet::net-subnet-0")
-    assert subnet.inputs["vpcId"] == UNKNOWN  # depends on an unknown id
+    assert subnet.inputs["vpcId"] == UNKNOWN_VALUE  # depends on an unknown id
     assert subnet.inputs["mapPublicIpOnLaunch"] is True
-    assert st.outputs()["vpcId"] == UNKNOWN
+    assert st.outputs()["vpcId"] == UNKNOWN_VALUE
 
 
 def test_providers_default_and_references(recorded):
@@ -58,7 +59,7 @@ def test_providers_default_and_references(recorded):
     aws_default = st.get(P + "pulumi:providers:aws::default_7_51_1")
     assert aws_default.custom and aws_default.inputs == {"region": "us-west-2", "version": "7.51.1"}
     vpc = st.get(P + "fixture:net:Network$aws:ec2/vpc:Vpc::net-vpc")
-    assert vpc.provider == aws_default.urn + "::" + UNKNOWN
+    assert vpc.provider == aws_default.urn + "::" + UNKNOWN_VALUE
     # the provider is registered before its first user
     order = [r.urn for r in st.resources]
     assert order.index(aws_default.urn) < order.index(vpc.urn)
@@ -71,7 +72,7 @@ def test_providers_default_and_references(recorded):
 def test_remote_component_inputs_recorded(recorded):
     cluster = recorded["dev"].get(P + "eks:index:Cluster::cluster")
     assert cluster.inputs["endpointPrivateAccess"] is True and cluster.inputs["endpointPublicAccess"] is False
-    assert cluster.inputs["subnetIds"] == [UNKNOWN] * 3
+    assert cluster.inputs["subnetIds"] == [UNKNOWN_VALUE] * 3
     assert len(cluster.property_dependencies["subnetIds"]) == 3
 
 
@@ -120,7 +121,7 @@ def test_deployed_mode_has_realistic_ids():
     assert vpc.id.startswith("vpc-") and vpc.outputs["id"] == vpc.id
     assert vpc.outputs["arn"].startswith("arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-")
     assert subnet.id.startswith("subnet-") and subnet.inputs["vpcId"] == vpc.id  # ids flow into inputs
-    assert UNKNOWN not in repr([r.inputs for r in st.resources])
+    assert UNKNOWN_VALUE not in repr([r.inputs for r in st.resources])
 
 
 @pytest.mark.parametrize("mode,expect", [

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from preflight.model import RecordedResource, RecordedStack
+from preflight.records import RecordedResource, RecordedStack
 from preflight.recorder import record_program
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from components.subnet_plan import plan_subnets
-from harness import run_program, stack_config
+from tests.program.harness import run_program, stack_config
 
 
 @pytest.mark.parametrize("cidr", ["10.0.0.0/16", "10.21.0.0/18", "192.168.0.0/22"])

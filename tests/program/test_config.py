@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import harness
-from preflight.model import InputError
+from tests.program import harness
+from preflight.errors import InputError
 from preflight.recorder import RecordingMonitor
 from stack_config import StackConfigError, validate
 from stack_config.kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS

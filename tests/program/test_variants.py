@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import Run, run_program, stack_config
-from preflight.model import RecordedResource as Registration
+from tests.program.harness import Run, run_program, stack_config
+from preflight.records import RecordedResource as Registration
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"

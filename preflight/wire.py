@@ -1,0 +1,89 @@
+"""The analyzer protocol's messages as the engine builds them: enforcement levels, property values
+(MarshalProperties with KeepUnknowns, KeepSecrets, SkipInternalKeys; no KeepResources), provider
+references and the Analyze / AnalyzeStack requests (Remediate takes Analyze's request)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from google.protobuf import struct_pb2
+from pulumi.runtime.proto import analyzer_pb2 as apb
+
+from .records import RecordedResource, RecordedStack
+from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+
+LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+LEVEL_TO_PB = {"advisory": apb.ADVISORY, "mandatory": apb.MANDATORY, "remediate": apb.REMEDIATE,
+               "disabled": apb.DISABLED}
+PB_TO_LEVEL = {v: k for k, v in LEVEL_TO_PB.items()}
+
+
+def marshal_value(v: Any) -> Any:
+    if isinstance(v, dict):
+        sig = v.get(SIG_KEY)
+        if sig == SECRET_SIG:
+            return {SIG_KEY: SECRET_SIG, "value": marshal_value(v.get("value"))}
+        if sig == RESOURCE_REF_SIG:
+            # Without KeepResources a reference becomes its id (custom resources) or its URN.
+            if "id" in v:
+                rid = v.get("id")
+                return UNKNOWN_VALUE if rid in ("", None, UNKNOWN_VALUE) else marshal_value(rid)
+            return v.get("urn", "")
+        if sig is not None:
+            return {k: marshal_value(x) for k, x in v.items()}  # assets, archives: kept as they are
+        return {k: marshal_value(x) for k, x in v.items() if not k.startswith("__")}
+    if isinstance(v, list):
+        return [marshal_value(x) for x in v]
+    return v
+
+
+def marshal_properties(props: dict) -> struct_pb2.Struct:
+    st = struct_pb2.Struct()
+    st.update(marshal_value(props or {}))
+    return st
+
+
+def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
+    """The provider of `res` as the engine describes it to analyzers (its inputs as properties)."""
+    if not res.provider:
+        return None
+    purn = res.provider.rsplit("::", 1)[0]
+    prov = index.get(purn)
+    if prov is None:
+        return None
+    return apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
+                                        properties=marshal_properties(prov.inputs))
+
+
+def analyze_request(res: RecordedResource, index: dict[str, RecordedResource]) -> apb.AnalyzeRequest:
+    """Analyze's (and Remediate's) request for one resource: its inputs, parent and provider."""
+    req = apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
+                             properties=marshal_properties(res.inputs),
+                             options=apb.AnalyzerResourceOptions(
+                                 parent=res.parent or "",
+                                 customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
+    prov = provider_pb(res, index)
+    if prov is not None:
+        req.provider.CopyFrom(prov)
+    return req
+
+
+def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, RecordedResource]] = None
+                          ) -> apb.AnalyzeStackRequest:
+    """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
+    index = index if index is not None else stack.by_urn()
+    sreq = apb.AnalyzeStackRequest()
+    for res in stack.resources:
+        ar = sreq.resources.add()
+        ar.type, ar.urn, ar.name = res.type, res.urn, res.name
+        ar.properties.CopyFrom(marshal_properties(res.outputs))
+        ar.options.CopyFrom(apb.AnalyzerResourceOptions(
+            customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
+        prov = provider_pb(res, index)
+        if prov is not None:
+            ar.provider.CopyFrom(prov)
+        ar.parent = res.parent or ""
+        ar.dependencies.extend(res.dependencies)
+        for k, urns in res.property_dependencies.items():
+            if urns:
+                ar.propertyDependencies[k].urns.extend(urns)
+    return sreq
