@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 
 def _busy_seconds() -> float:
@@ -41,7 +40,7 @@ def _children_cpu() -> float:
 def _run(cmd: list[str]) -> tuple[float, float, float, int, str]:
     """(wall s, CPU s of the command and everything it waited for, CPU s of everything else, exit, stderr)."""
     busy0, cpu0, t = _busy_seconds(), _children_cpu(), time.perf_counter()
-    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     wall = time.perf_counter() - t
     own = _children_cpu() - cpu0
     return wall, own, max(0.0, _busy_seconds() - busy0 - own), r.returncode, r.stderr
@@ -74,7 +73,7 @@ def main() -> int:
               f"CPU {statistics.median(r[1] for r in rs):.2f} s; other processes/steal "
               f"{statistics.median(r[2] for r in rs):.2f} s per run")
 
-    from preflight.analyzer import PolicyPackProcess
+    from preflight.pack_process import PolicyPackProcess
     from preflight.stackfile import list_stack_files, load_project, load_stack_file
     starts = []
     for _ in range(3):
@@ -84,8 +83,8 @@ def main() -> int:
 
     code = ("import time; t = time.perf_counter(); import preflight.recorder; "
             "print(time.perf_counter() - t)")
-    imports = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                                    env=dict(os.environ, PYTHONPATH=str(REPO))).stdout) for _ in range(3)]
+    imports = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True).stdout)
+               for _ in range(3)]
     print(f"import preflight.recorder (pulumi SDK) in a fresh interpreter: median {statistics.median(imports):.2f} s")
     from preflight.recorder import record_program
     files = list_stack_files(load_project(a.program))

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Optional
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"  # the type of a provider resource: this + the package name
 
 
 @dataclasses.dataclass
