@@ -9,6 +9,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 
+from stack_config.kubernetes_versions import ReleasePins
+
 
 @dataclass(frozen=True)
 class ClusterArgs:
@@ -22,8 +24,15 @@ class ClusterArgs:
     - ``kubernetes_version``: ``MAJOR.MINOR``.
     - ``log_types``: control-plane log types sent to CloudWatch Logs.
     - ``secrets_encryption``: envelope-encrypt Kubernetes secrets with a KMS key made here.
-    - ``coredns_managed_by_cluster``: let pulumi-eks manage CoreDNS (off for Fargate, whose
-      component configures CoreDNS for Fargate itself).
+    - ``addon_pins``: kube-proxy and VPC CNI add-on versions (``stack_config/kubernetes_versions.py``);
+      without them pulumi-eks looks up the most recent version on every run.
+    - ``deletion_protection``: EKS's own ``deletionProtection`` on the cluster, and Pulumi ``protect`` on
+      the cluster and the KMS key, so neither ``pulumi destroy`` nor a replacement can delete them.
+
+    CoreDNS is never left to pulumi-eks here: with no default node group it would create the add-on only
+    when told to, and then at once with the cluster, before any node or Fargate profile could run it
+    (``cluster.ts``: "We can only enable the coredns addon if we have a node group"). The data-plane
+    components create it after their capacity (``components/coredns.py``).
     """
 
     cluster_name: str
@@ -36,7 +45,8 @@ class ClusterArgs:
     kubernetes_version: str
     log_types: Sequence[str] = field(default_factory=lambda: ["api", "audit", "authenticator"])
     secrets_encryption: bool = True
-    coredns_managed_by_cluster: bool = True
+    addon_pins: Optional[ReleasePins] = None
+    deletion_protection: bool = True
 
 
 class Cluster(pulumi.ComponentResource):
@@ -53,6 +63,8 @@ class Cluster(pulumi.ComponentResource):
         if not (args.endpoint_public_access or args.endpoint_private_access):
             raise ValueError("a cluster needs the public or the private API endpoint (or both)")
         child = pulumi.ResourceOptions(parent=self)
+        protected = pulumi.ResourceOptions(parent=self, protect=args.deletion_protection)
+        pins = args.addon_pins
 
         self.kms_key = None
         if args.secrets_encryption:
@@ -61,7 +73,7 @@ class Cluster(pulumi.ComponentResource):
                 description=f"Envelope encryption of Kubernetes secrets of {name}",
                 enable_key_rotation=True,
                 deletion_window_in_days=30,
-                opts=child,
+                opts=protected,
             )
 
         self.eks_cluster = eks.Cluster(
@@ -79,10 +91,11 @@ class Cluster(pulumi.ComponentResource):
             version=args.kubernetes_version,
             enabled_cluster_log_types=list(args.log_types),
             encryption_config_key_arn=self.kms_key.arn if self.kms_key else None,
-            coredns_addon_options=None
-            if args.coredns_managed_by_cluster
-            else eks.CoreDnsAddonOptionsArgs(enabled=False),
-            opts=child,
+            coredns_addon_options=eks.CoreDnsAddonOptionsArgs(enabled=False),
+            kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(version=pins.kube_proxy) if pins else None,
+            vpc_cni_options=eks.VpcCniOptionsArgs(addon_version=pins.vpc_cni) if pins else None,
+            deletion_protection=args.deletion_protection,
+            opts=protected,
         )
         # The name is known before the cluster exists, but resources that take it (access entries,
         # Fargate profiles) must carry a dependency on the cluster: derive it from the cluster's URN.

@@ -8,6 +8,8 @@ from typing import Literal, Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
+from stack_config import Zone
+
 from .subnet_plan import plan_subnets
 
 # Load-balancer discovery tags read by the AWS Load Balancer Controller (EKS User Guide, network-reqs).
@@ -20,7 +22,8 @@ class NetworkArgs:
     """Inputs of ``Network``.
 
     - ``cidr``: the VPC's IPv4 block (``eks-variants:vpcCidr``).
-    - ``availability_zones``: AZ names, one subnet per tier in each.
+    - ``availability_zones``: the stack's zones (name and ID) in plan order, one subnet per tier in
+      each; subnets are placed and named by zone ID.
     - ``workload_tier``: ``public`` (nodes on auto-assigned public IPs behind the internet gateway)
       or ``private`` (no public IPs; egress through NAT, or none at all).
     - ``edge_subnets``: public subnets for NAT gateways and internet-facing load balancers beside a
@@ -29,7 +32,7 @@ class NetworkArgs:
     """
 
     cidr: str
-    availability_zones: Sequence[str]
+    availability_zones: Sequence[Zone]
     workload_tier: Literal["public", "private"]
     edge_subnets: bool
     nat: Optional[Literal["single", "per-az"]]
@@ -55,7 +58,7 @@ class Network(pulumi.ComponentResource):
         if args.nat and not (args.edge_subnets and args.workload_tier == "private"):
             raise ValueError("NAT gateways need public edge subnets beside a private workload tier")
         child = pulumi.ResourceOptions(parent=self)
-        azs = list(args.availability_zones)
+        azs = [zone.id for zone in args.availability_zones]
         plan = plan_subnets(args.cidr, len(azs))
 
         # EKS User Guide, cluster-endpoint / network-reqs: without DNS support and hostnames nodes
@@ -78,10 +81,9 @@ class Network(pulumi.ComponentResource):
         self.public_subnets = []
         self.private_subnets = []
         self.public_route_table: Optional[aws.ec2.RouteTable] = None
-        if args.workload_tier == "public":
-            self.public_subnets = self._public_tier(name, "public", azs, plan.workload, child)
-        elif args.edge_subnets:
-            self.public_subnets = self._public_tier(name, "public", azs, plan.edge, child)
+        # Each tier at its fixed place of the plan, whatever the mode (components/subnet_plan.py).
+        if args.workload_tier == "public" or args.edge_subnets:
+            self.public_subnets = self._public_tier(name, "public", azs, plan.public, child)
 
         self.nat_gateways: list[aws.ec2.NatGateway] = []
         self.nat_eips = []
@@ -89,7 +91,7 @@ class Network(pulumi.ComponentResource):
         if args.workload_tier == "private":
             if args.nat:
                 self._nat_gateways(name, azs, args.nat, child)
-            self.private_subnets = self._private_tier(name, azs, plan.workload, child)
+            self.private_subnets = self._private_tier(name, azs, plan.private, child)
 
         self.workload_subnets = self.public_subnets if args.workload_tier == "public" else self.private_subnets
         self.workload_route_tables = (
@@ -123,7 +125,7 @@ class Network(pulumi.ComponentResource):
                 f"{name}-{tier}-{az}",
                 vpc_id=self.vpc.id,
                 cidr_block=cidr,
-                availability_zone=az,
+                availability_zone_id=az,
                 map_public_ip_on_launch=True,
                 tags={"Name": f"{name}-{tier}-{az}", **PUBLIC_ELB_TAG},
                 opts=child,
@@ -154,7 +156,7 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{az}",
                 vpc_id=self.vpc.id,
                 cidr_block=cidr,
-                availability_zone=az,
+                availability_zone_id=az,
                 map_public_ip_on_launch=False,
                 tags={"Name": f"{name}-private-{az}", **INTERNAL_ELB_TAG},
                 opts=child,

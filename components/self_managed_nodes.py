@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -11,6 +11,7 @@ import pulumi_eks as eks
 
 from .iam import node_role
 from .node_capacity import NodeCapacity
+from .node_launch import tag_specifications
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class SelfManagedNodesArgs:
       subnets; pulumi-eks defaults it to true, so it is always set explicitly.
     - ``instance_type``, ``capacity``: the one instance type and group sizes / disk.
     - ``partition``: AWS partition for managed-policy ARNs.
+    - ``ami_id``: the pinned EKS-optimized AMI (an SSM parameter of one AMI release), so an unrelated
+      ``pulumi up`` never rolls the nodes onto a newer image.
+    - ``tags``: the stack's tags, put on the Auto Scaling group (propagated at launch) and, through the
+      launch template, on the instances, volumes and ENIs.
     """
 
     cluster: eks.Cluster
@@ -32,12 +37,19 @@ class SelfManagedNodesArgs:
     instance_type: str
     capacity: NodeCapacity
     partition: str
+    ami_id: pulumi.Input[str]
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class SelfManagedNodes(pulumi.ComponentResource):
     """An ``eks:index:NodeGroupV2`` (EKS-optimized AL2023 AMI) with an instance profile, and the
     ``EC2_LINUX`` access entry for the node role ARN that authentication mode ``API`` requires
-    (the role ARN, not the instance-profile ARN; EKS User Guide, access-entries)."""
+    (the role ARN, not the instance-profile ARN; EKS User Guide, access-entries).
+
+    Instance metadata: pulumi-eks 4.4.0 does not expose ``metadataOptions`` on ``NodeGroupV2`` (its
+    schema has no such input; ``nodegroup.ts`` passes an internal ``metadataOptions`` only), so the
+    launch template carries none and the AL2023 AMI's own setting applies (``ImdsSupport: v2.0``: tokens
+    required, hop limit 2). Hop limit 1 is enforced for managed nodes only; see the README."""
 
     role: aws.iam.Role
     instance_profile: aws.iam.InstanceProfile
@@ -47,7 +59,7 @@ class SelfManagedNodes(pulumi.ComponentResource):
     def __init__(self, name: str, args: SelfManagedNodesArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("eks-variants:nodes:SelfManagedNodes", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.role = node_role(f"{name}-node", args.partition, self)
+        self.role, attachments = node_role(f"{name}-node", args.partition, self)
         self.instance_profile = aws.iam.InstanceProfile(f"{name}-node", role=self.role.name, opts=child)
         self.access_entry = aws.eks.AccessEntry(
             f"{name}-node",
@@ -63,13 +75,19 @@ class SelfManagedNodes(pulumi.ComponentResource):
             node_subnet_ids=args.subnet_ids,
             node_associate_public_ip_address=args.associate_public_ip_address,
             instance_type=args.instance_type,
+            ami_id=args.ami_id,
             min_size=args.capacity.min_size,
             desired_capacity=args.capacity.desired_size,
             max_size=args.capacity.max_size,
+            ignore_scaling_changes=True,
             node_root_volume_size=args.capacity.disk_size_gib,
             node_root_volume_encrypted=True,
             operating_system=eks.OperatingSystem.AL2023,
-            # Nodes that boot before their access entry exists are refused and never retry joining.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.access_entry]),
+            # pulumi-eks writes these as ASG tags with propagateAtLaunch (nodegroup.ts, tagsToAsgTags).
+            auto_scaling_group_tags=dict(args.tags),
+            launch_template_tag_specifications=tag_specifications(args.tags),
+            # Nodes that boot before their access entry or their role's policies exist are refused and
+            # never retry joining.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.access_entry, *attachments]),
         )
         self.register_outputs({})

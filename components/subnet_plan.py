@@ -1,16 +1,21 @@
-"""Deterministic subnet layout carved from the VPC CIDR with ``ipaddress``.
+"""Deterministic subnet layout carved from the VPC CIDR with ``ipaddress``: every tier at a fixed place.
 
-The VPC block is split into eight equal blocks (prefix + 3):
+The VPC block is split into sixteen equal blocks (prefix + 4); each tier owns fixed blocks whatever the
+endpoint mode or data plane, so switching ``endpointAccess`` only adds or removes whole tiers and never
+renumbers a subnet that stays (a subnet's CIDR cannot change in place: AWS would have to replace it,
+and the new one would collide with the old during create-before-delete):
 
-- blocks 0-5: the *workload* tier, one per Availability Zone: where nodes or Fargate pods run
-  (a /19 of a /16 VPC: 8,187 usable addresses per AZ, room for VPC CNI pod IPs);
-- block 6: reserved (kept free so a later tier can be added without renumbering);
-- block 7: split again into eight (prefix + 6) for the *edge* tier, one per AZ: public subnets for
-  NAT gateways and internet-facing load balancers when the workloads are private (a /22 of a /16).
+- blocks 0-5: the **private** tier, one per Availability Zone (a /20 of a /16: 4,091 usable addresses
+  per AZ, room for VPC CNI pod IPs);
+- blocks 6-7: the **endpoint** tier, split again into eight (prefix + 6, a /22 of a /16, a /28 of a
+  /22): kept for dedicated interface-endpoint / control-plane ENI subnets, not created today (the
+  endpoints use the private subnets);
+- blocks 8-13: the **public** tier, one per AZ, the same size as the private tier (nodes of
+  ``public`` stacks run there);
+- blocks 14-15: reserved.
 
-Which tier is public depends on the variant: in ``public`` mode with EC2 nodes the workload tier is
-public and there is no edge tier. The same inputs always give the same CIDRs, so adding an AZ never
-renumbers an existing subnet.
+Position ``i`` of every tier belongs to the ``i``-th zone of the stack's (pinned) zone list, so adding a
+zone never renumbers an existing subnet either.
 """
 
 from __future__ import annotations
@@ -23,17 +28,20 @@ MAX_AZS = 6
 
 @dataclass(frozen=True)
 class SubnetPlan:
-    workload: tuple[str, ...]
-    edge: tuple[str, ...]
+    private: tuple[str, ...]
+    public: tuple[str, ...]
+    endpoint: tuple[str, ...]
 
 
 def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
     if not 1 <= az_count <= MAX_AZS:
         raise ValueError(f"az_count must be 1 to {MAX_AZS}, got {az_count}")
     vpc = ipaddress.IPv4Network(vpc_cidr, strict=True)
-    blocks = list(vpc.subnets(prefixlen_diff=3))
-    edge_blocks = list(blocks[7].subnets(prefixlen_diff=3))
+    sixteenths = list(vpc.subnets(prefixlen_diff=4))
+    endpoint_block = list(vpc.subnets(prefixlen_diff=3))[3]  # = sixteenths 6 and 7
+    endpoint = list(endpoint_block.subnets(prefixlen_diff=3))
     return SubnetPlan(
-        workload=tuple(str(b) for b in blocks[:az_count]),
-        edge=tuple(str(b) for b in edge_blocks[:az_count]),
+        private=tuple(str(b) for b in sixteenths[0:az_count]),
+        public=tuple(str(b) for b in sixteenths[8:8 + az_count]),
+        endpoint=tuple(str(b) for b in endpoint[:az_count]),
     )

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import pulumi
+import pulumi_aws as aws
 
-from stack_config import StackSettings
+from stack_config import StackSettings, Zone
+from stack_config.kubernetes_versions import ami_parameter, pins_for
 from stack_config.schema import OPEN_TO_WORLD
 
 from .cluster import Cluster, ClusterArgs
+from .coredns import managed_coredns
 from .fargate import Fargate, FargateArgs
 from .managed_nodes import ManagedNodes, ManagedNodesArgs
 from .network import Network, NetworkArgs
 from .node_capacity import NodeCapacity
 from .privatelink import PrivateLink, PrivateLinkArgs
 from .self_managed_nodes import SelfManagedNodes, SelfManagedNodesArgs
-
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Environment:
     region: str
     partition: str
     account_id: str
-    availability_zones: Sequence[str]
+    availability_zones: Sequence[Zone]
 
 
 def cluster_name_for(project: str, stack: str) -> str:
@@ -58,7 +60,7 @@ def describe(settings: StackSettings) -> str:
     )
     return (
         f"{settings.variant}: EKS {settings.kubernetes_version}, {endpoint}, {plane} in "
-        f"{settings.availability_zones} {where} ({egress})"
+        f"{settings.zone_count} {where} ({egress})"
     )
 
 
@@ -72,10 +74,13 @@ class EksVariant(pulumi.ComponentResource):
         env: Environment,
         cluster_name: str,
         opts: Optional[pulumi.ResourceOptions] = None,
+        tags: Optional[Mapping[str, str]] = None,
     ):
         super().__init__("eks-variants:index:EksVariant", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.settings = settings
+        pins = pins_for(settings.kubernetes_version)
+        tags = dict(tags or {})
 
         self.network = Network(
             name,
@@ -125,7 +130,8 @@ class EksVariant(pulumi.ComponentResource):
                 kubernetes_version=settings.kubernetes_version,
                 log_types=settings.cluster_log_types,
                 secrets_encryption=settings.secrets_encryption,
-                coredns_managed_by_cluster=settings.data_plane != "fargate",
+                addon_pins=pins,
+                deletion_protection=settings.deletion_protection,
             ),
             opts=child,
         )
@@ -133,6 +139,7 @@ class EksVariant(pulumi.ComponentResource):
         self.managed_nodes: Optional[ManagedNodes] = None
         self.self_managed_nodes: Optional[SelfManagedNodes] = None
         self.fargate: Optional[Fargate] = None
+        self.coredns: Optional[aws.eks.Addon] = None
         nodes = settings.effective_nodes
         capacity = NodeCapacity(nodes.min_size, nodes.desired_size, nodes.max_size, nodes.disk_size_gib)
         if settings.data_plane == "managed":
@@ -144,8 +151,12 @@ class EksVariant(pulumi.ComponentResource):
                     instance_types=nodes.instance_types,
                     capacity=capacity,
                     partition=env.partition,
+                    tags=tags,
                 ),
                 opts=child,
+            )
+            self.coredns = managed_coredns(
+                name, self.cluster.cluster_name, pins.coredns, [self.managed_nodes.node_group], self
             )
         elif settings.data_plane == "self-managed":
             self.self_managed_nodes = SelfManagedNodes(
@@ -158,8 +169,17 @@ class EksVariant(pulumi.ComponentResource):
                     instance_type=nodes.instance_types[0],
                     capacity=capacity,
                     partition=env.partition,
+                    # Invoked through the stack's provider (inherited from this component).
+                    ami_id=aws.ssm.get_parameter_output(
+                        name=ami_parameter(settings.kubernetes_version),
+                        opts=pulumi.InvokeOutputOptions(parent=self),
+                    ).value,
+                    tags=tags,
                 ),
                 opts=child,
+            )
+            self.coredns = managed_coredns(
+                name, self.cluster.cluster_name, pins.coredns, [self.self_managed_nodes.node_group], self
             )
         else:
             self.fargate = Fargate(
@@ -172,6 +192,7 @@ class EksVariant(pulumi.ComponentResource):
                     partition=env.partition,
                     region=env.region,
                     account_id=env.account_id,
+                    coredns_version=pins.coredns,
                 ),
                 opts=child,
             )

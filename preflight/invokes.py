@@ -15,12 +15,9 @@ ACCOUNT_ID = "123456789012"
 
 # Zones an account typically sees (letters), by region; default a, b, c.
 _AZ_LETTERS = {
-    "us-east-1": "abcdef",
-    "us-west-1": "bc",
     "us-west-2": "abcd",
     "ap-northeast-1": "acd",
     "ap-northeast-2": "abcd",
-    "ca-central-1": "abd",
     "sa-east-1": "abc",
 }
 _REGION_SHORT = {
@@ -53,15 +50,35 @@ def fake_hex(seed: str, n: int = 17) -> str:
 
 
 def availability_zones(region: str) -> list[str]:
-    return [f"{region}{c}" for c in _AZ_LETTERS.get(region, "abc")]
+    return [name for name, _ in _zone_pairs(region)]
+
+
+# Zone names map to zone IDs differently in every account (EC2 User Guide, "AZ IDs"). For these regions
+# the answer is one plausible account's mapping, with the zone IDs EKS refuses (use1-az3, usw1-az2,
+# cac1-az3: EKS User Guide, network-reqs) present as an older account sees them, so a program that
+# picks zones by name can be caught taking one.
+_ZONE_IDS_BY_LETTER = {
+    "us-east-1": {"a": "use1-az6", "b": "use1-az3", "c": "use1-az1", "d": "use1-az4", "e": "use1-az2",
+                  "f": "use1-az5"},
+    "us-west-1": {"a": "usw1-az2", "b": "usw1-az1", "c": "usw1-az3"},
+    "ca-central-1": {"a": "cac1-az1", "b": "cac1-az2", "c": "cac1-az3", "d": "cac1-az4"},
+}
+
+
+def _zone_pairs(region: str) -> list[tuple[str, str]]:
+    """(name, zone ID) of each standard zone of `region` in this fixture account."""
+    if region in _ZONE_IDS_BY_LETTER:
+        return [(f"{region}{letter}", zone_id) for letter, zone_id in _ZONE_IDS_BY_LETTER[region].items()]
+    letters = _AZ_LETTERS.get(region, "abc")
+    short = _REGION_SHORT.get(region, region.replace("-", "")[:5])
+    # Rotated by one, so that names and IDs never line up by accident.
+    return [(f"{region}{c}", f"{short}-az{(i + 1) % len(letters) + 1}") for i, c in enumerate(letters)]
 
 
 def _azs(args: dict, region: str) -> dict:
-    names = availability_zones(region)
-    exclude = set(args.get("excludeNames") or [])
-    short = _REGION_SHORT.get(region, region.replace("-", "")[:5])
-    ids = [f"{short}-az{i + 1}" for i in range(len(availability_zones(region)))]
-    pairs = [(n, i) for n, i in zip(names, ids) if n not in exclude and i not in set(args.get("excludeZoneIds") or [])]
+    exclude_names = set(args.get("excludeNames") or [])
+    exclude_ids = set(args.get("excludeZoneIds") or [])
+    pairs = [(n, i) for n, i in _zone_pairs(region) if n not in exclude_names and i not in exclude_ids]
     return {
         "id": region,
         "names": [p[0] for p in pairs],

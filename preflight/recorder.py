@@ -192,7 +192,7 @@ class RecordingMonitor(_mocks.MockMonitor):
                 urn=urn, type=request.type, name=request.name, custom=custom,
                 parent=request.parent or None, provider=provider, id=rid, inputs=inputs,
                 outputs=outputs, dependencies=list(request.dependencies),
-                property_dependencies=prop_deps, remote=remote))
+                property_dependencies=prop_deps, remote=remote, protect=bool(request.protect)))
             state = {k: v for k, v in outputs.items() if k != "id"}
             # Keep the base class's bookkeeping (pulumi:pulumi:getResource, ExistsResource).
             self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid or "", state)

@@ -23,6 +23,7 @@ class RecordedResource:
     dependencies: list = dataclasses.field(default_factory=list)
     property_dependencies: dict = dataclasses.field(default_factory=dict)
     remote: bool = False  # a multi-language component (e.g. pulumi-eks); its children are not visible
+    protect: bool = False  # the `protect` resource option (pulumi destroy refuses to delete it)
 
 
 @dataclasses.dataclass

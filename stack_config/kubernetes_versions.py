@@ -1,14 +1,78 @@
-"""The Kubernetes versions this project lets a stack ask for: the one place to update.
+"""The Kubernetes versions this project lets a stack ask for, and what each one pins: the one place to update.
 
 Amazon EKS supports a minor version for 14 months of standard support and 12 months of extended
 support (EKS User Guide, "Understand the Kubernetes version lifecycle on EKS"). The window below is
-the versions inside standard or extended support on the date in ``CHECKED_ON``; bump it when EKS
-releases a version or one leaves extended support.
+the versions inside standard or extended support on the date in ``CHECKED_ON``.
+
+Everything that would otherwise float to "latest" on every ``pulumi up`` (and so roll nodes or restart
+system pods on an unrelated change) is pinned here per Kubernetes version: the kube-proxy, VPC CNI and
+CoreDNS add-on versions, and the EKS-optimized Amazon Linux 2023 AMI release of self-managed nodes.
+
+Bump procedure (one pull request, reviewed like any other change that rolls nodes):
+
+1. For each version ``V`` in the window, read the newest add-on versions::
+
+       aws eks describe-addon-versions --kubernetes-version V --addon-name kube-proxy \\
+           --query 'addons[].addonVersions[0].addonVersion'      # likewise vpc-cni, coredns
+
+   (or the tables of the EKS User Guide pages managing-kube-proxy, managing-vpc-cni, managing-coredns),
+   and the newest AMI release (``vYYYYMMDD``) of https://github.com/awslabs/amazon-eks-ami/releases;
+   check it exists for every ``V``::
+
+       aws ssm get-parameter --name "$(python -c 'from stack_config.kubernetes_versions import \\
+           ami_parameter; print(ami_parameter("V"))')"
+
+2. Edit ``PINS`` (and ``SUPPORTED_VERSIONS`` when EKS adds or retires a version), set ``CHECKED_ON``.
+3. ``make test`` and ``make preflight``; ``pulumi preview`` on a stack shows the add-on updates and, for
+   self-managed nodes, a launch-template change (an instance refresh).
 """
 
-CHECKED_ON = "2026-11-26"
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHECKED_ON = "2026-12-01"
 
 # Oldest first. 1.32 leaves extended support on 2027-03-23; 1.36 is the newest EKS release.
 SUPPORTED_VERSIONS: tuple[str, ...] = ("1.32", "1.33", "1.34", "1.35", "1.36")
 
 NEWEST_SUPPORTED = SUPPORTED_VERSIONS[-1]
+
+
+@dataclass(frozen=True)
+class ReleasePins:
+    """What one Kubernetes version runs: EKS add-on versions and the AL2023 AMI release (``vYYYYMMDD``)."""
+
+    kube_proxy: str
+    vpc_cni: str
+    coredns: str
+    ami_release: str
+
+
+# Sources (read 2026-12-01): kube-proxy and CoreDNS from the EKS User Guide pages managing-kube-proxy and
+# managing-coredns ("latest version of the Amazon EKS add-on type for each Kubernetes version"); VPC CNI
+# from vpc-add-on-update (v1.20.0-eksbuild.1, one CNI release serves every supported version); the AMI
+# release v20260818 from awslabs/amazon-eks-ami releases. Not verified against an AWS account here.
+_AMI_RELEASE = "v20260818"
+_VPC_CNI = "v1.20.0-eksbuild.1"
+PINS: dict[str, ReleasePins] = {
+    "1.32": ReleasePins("v1.32.13-eksbuild.16", _VPC_CNI, "v1.11.4-eksbuild.40", _AMI_RELEASE),
+    "1.33": ReleasePins("v1.33.10-eksbuild.13", _VPC_CNI, "v1.12.4-eksbuild.18", _AMI_RELEASE),
+    "1.34": ReleasePins("v1.34.6-eksbuild.13", _VPC_CNI, "v1.13.2-eksbuild.11", _AMI_RELEASE),
+    "1.35": ReleasePins("v1.35.3-eksbuild.13", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE),
+    "1.36": ReleasePins("v1.36.0-eksbuild.14", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE),
+}
+
+
+def pins_for(version: str) -> ReleasePins:
+    return PINS[version]
+
+
+def ami_parameter(version: str, release: str | None = None) -> str:
+    """The public SSM parameter holding the AMI id of one AL2023 x86_64 EKS-optimized release (EKS User
+    Guide, retrieve-ami-id: a release name in place of ``recommended``)."""
+    release = release or PINS[version].ami_release
+    return (
+        f"/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/x86_64/standard/"
+        f"amazon-eks-node-al2023-x86_64-standard-{version}-{release}/image_id"
+    )

@@ -8,13 +8,17 @@ import re
 from typing import Any, Mapping, Optional
 
 import pulumi
+from importlib.metadata import version as _package_version
 from pulumi.runtime import config as runtime_config
+from pulumi_aws import _enums as aws_enums
 from pydantic import BaseModel, ValidationError
 
 from .cross_checks import cross_check
 from .errors import StackConfigError
 from .kubernetes_versions import SUPPORTED_VERSIONS
 from .schema import FargateSettings, NodesSettings, PrivateLinkSettings, StackSettings
+
+_PULUMI_AWS_VERSION = _package_version("pulumi_aws")
 
 # How each top-level key arrives: the CLI hands every value to the program as a string, and
 # structured values (lists, objects) as JSON text.
@@ -32,6 +36,8 @@ KEY_KINDS: dict[str, str] = {
     "clusterLogTypes": "list",
     "secretsEncryption": "boolean",
     "tags": "object",
+    "availabilityZoneIds": "list",
+    "deletionProtection": "boolean",
 }
 
 _BLOCK_MODELS: dict[str, type[BaseModel]] = {
@@ -106,8 +112,11 @@ def _format_error(namespace: str, error: dict[str, Any]) -> str:
 
 
 def _version_hint(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """YAML reads an unquoted ``1.30`` as the number 1.3, and the CLI hands the program the text ``1.3``."""
     value = raw.get("kubernetesVersion")
-    if isinstance(value, str) and re.fullmatch(r"\d+\.\d", value) and f"{value}0" in SUPPORTED_VERSIONS:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.fullmatch(r"\d+\.\d", value) and value not in SUPPORTED_VERSIONS:
         return [("kubernetesVersion", f"YAML read {value}0 as the number {value}; quote it: '{value}0'")]
     return []
 
@@ -135,8 +144,7 @@ def load(namespace: Optional[str] = None) -> StackSettings:
     config = all_config_values()
     raw, decode_problems = raw_settings(namespace, config)
     problems = [f"{namespace}:{key}: {message}" for key, message in decode_problems]
-    if not config.get("aws:region"):
-        problems.append("aws:region: required but not set (e.g. `pulumi config set aws:region eu-west-1`)")
+    problems.extend(region_problems(config.get("aws:region")))
     settings: Optional[StackSettings] = None
     try:
         settings = validate(raw, namespace)
@@ -153,12 +161,17 @@ def region() -> str:
     return all_config_values()["aws:region"]
 
 
-def check_zone_count(settings: StackSettings, region: str, zones: list[str]) -> None:
-    """The region must offer as many default (non opt-in) Availability Zones as the stack asks for."""
-    if len(zones) < settings.availability_zones:
-        raise StackConfigError(
-            [
-                f"{pulumi.get_project()}:availabilityZones: {settings.availability_zones} requested but "
-                f"{region} offers {len(zones)} ({', '.join(sorted(zones))})"
-            ]
-        )
+def known_regions() -> list[str]:
+    """The regions the installed pulumi-aws knows (its ``Region`` enum), not a hand-kept list."""
+    return sorted(region.value for region in aws_enums.Region)
+
+
+def region_problems(value: Any) -> list[str]:
+    if not value:
+        return ["aws:region: required but not set (e.g. `pulumi config set aws:region eu-west-1`)"]
+    regions = known_regions()
+    if value in regions:
+        return []
+    match = difflib.get_close_matches(str(value), regions, n=1, cutoff=0.8)
+    hint = f"; did you mean `{match[0]}`?" if match else f" ({len(regions)} known, e.g. eu-west-1, us-east-1)"
+    return [f"aws:region: {value!r} is not a region pulumi-aws {_PULUMI_AWS_VERSION} knows{hint}"]

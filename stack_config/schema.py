@@ -14,6 +14,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from .availability_zones import EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID
 from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
 
 EndpointAccess = Literal["public", "public-private", "private"]
@@ -133,6 +134,27 @@ class StackSettings(_Block):
     cluster_log_types: list[str] = Field(default_factory=lambda: ["api", "audit", "authenticator"])
     secrets_encryption: bool = True
     tags: dict[str, str] = Field(default_factory=dict)
+    availability_zone_ids: Optional[list[str]] = Field(default=None, alias="availabilityZoneIds")
+    deletion_protection: bool = True
+
+    @field_validator("availability_zone_ids")
+    @classmethod
+    def _zone_ids(cls, value: Optional[list[str]]) -> Optional[list[str]]:
+        if value is None:
+            return value
+        problems = []
+        if bad := [z for z in value if not ZONE_ID.match(z)]:
+            problems.append(f"not zone IDs: {', '.join(map(repr, bad))} (e.g. 'use1-az1'; the stack output "
+                            "availabilityZoneIds lists them)")
+        if refused := sorted(set(value) & EKS_UNSUPPORTED_ZONE_IDS):
+            problems.append(f"EKS does not accept subnets in {', '.join(refused)} (EKS User Guide, network-reqs)")
+        if dups := _duplicates(value):
+            problems.append(f"duplicate zone IDs: {', '.join(dups)}")
+        if not 2 <= len(value) <= 6:
+            problems.append(f"list 2 to 6 zone IDs, got {len(value)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
     @field_validator("vpc_cidr")
     @classmethod
@@ -202,6 +224,11 @@ class StackSettings(_Block):
         return value
 
     # --- derived facts the components use -----------------------------------------------------
+
+    @property
+    def zone_count(self) -> int:
+        """How many Availability Zones: the pinned IDs when given, else ``availabilityZones``."""
+        return len(self.availability_zone_ids) if self.availability_zone_ids else self.availability_zones
 
     @property
     def has_nodes(self) -> bool:

@@ -15,12 +15,16 @@ from tests.program.harness import run_program, stack_config
 def test_subnet_plan_is_disjoint_inside_the_vpc_and_stable_when_azs_are_added(cidr):
     vpc = ipaddress.IPv4Network(cidr)
     six = plan_subnets(cidr, 6)
-    nets = [ipaddress.IPv4Network(c) for c in six.workload + six.edge]
+    nets = [ipaddress.IPv4Network(c) for c in six.private + six.public + six.endpoint]
+    assert len(nets) == 18
     assert all(n.subnet_of(vpc) for n in nets)
     assert not any(a.overlaps(b) for i, a in enumerate(nets) for b in nets[i + 1:])
     # EKS recommends at least 16 free addresses per cluster subnet (network-reqs); AWS keeps 5.
-    assert min(n.num_addresses for n in nets) - 5 >= 11
-    assert plan_subnets(cidr, 2).workload == six.workload[:2]
+    assert min(n.num_addresses for n in six.private + six.public for n in [ipaddress.IPv4Network(n)]) - 5 >= 16
+    # The smallest subnet AWS allows is a /28 (VPC User Guide, subnet sizing).
+    assert max(ipaddress.IPv4Network(n).prefixlen for n in six.endpoint) <= 28
+    two = plan_subnets(cidr, 2)
+    assert (two.private, two.public, two.endpoint) == (six.private[:2], six.public[:2], six.endpoint[:2])
 
 
 def test_public_fargate_adds_the_nat_addresses_to_public_access_cidrs_once_known():

@@ -292,4 +292,5 @@ def test_program_reports_too_few_zones_in_the_region():
     with pytest.raises(InputError) as caught:
         harness.run_program(config)
     assert caught.value.problems == [
-        "eks-variants:availabilityZones: 4 requested but eu-west-1 offers 3 (eu-west-1a, eu-west-1b, eu-west-1c)"]
+        "eks-variants:availabilityZones: 4 requested but eu-west-1 offers 3 zones EKS accepts "
+        "(euw1-az1, euw1-az2, euw1-az3)"]

@@ -88,7 +88,7 @@ def test_subnet_tiers_and_public_ip_mapping(variant):
     assert len(public) == (exp["azs"] if exp["public"] else 0)
     assert len(private) == (exp["azs"] if exp["private"] else 0)
     for tier in (public, private):
-        assert len({s.inputs["availabilityZone"] for s in tier}) == len(tier)
+        assert len({s.inputs["availabilityZoneId"] for s in tier}) == len(tier)
     assert all(s.inputs["tags"]["kubernetes.io/role/elb"] == "1" for s in public)
     assert all(s.inputs["tags"]["kubernetes.io/role/internal-elb"] == "1" for s in private)
 
@@ -151,11 +151,15 @@ def test_data_plane_runs_in_the_workload_subnets(variant):
     nodes = stack_config(stack).get("eks-variants:nodes", {})
     if plane == "managed":
         group = run.one(MANAGED)
-        assert group.inputs["enableIMDSv2"] is True
         assert group.inputs["instanceTypes"] == nodes["instanceTypes"]
         assert group.inputs["scalingConfig"] == {
             "minSize": nodes["minSize"], "desiredSize": nodes["desiredSize"], "maxSize": nodes["maxSize"]}
-        assert group.inputs["diskSize"] == nodes["diskSizeGiB"]
+        # IMDSv2 and the disk size live in the node group's launch template (EKS User Guide, launch-templates).
+        template = run.by_urn(group.property_dependencies["launchTemplate"][0])
+        assert template.type == "aws:ec2/launchTemplate:LaunchTemplate"
+        assert template.inputs["metadataOptions"]["httpTokens"] == "required"
+        assert template.inputs["blockDeviceMappings"][0]["ebs"]["volumeSize"] == nodes["diskSizeGiB"]
+        assert "diskSize" not in group.inputs and "enableIMDSv2" not in group.inputs
         subnet_deps = group.property_dependencies["subnetIds"]
         assert run.of_type(SELF_MANAGED) == [] and run.of_type(FARGATE) == []
     elif plane == "self-managed":
