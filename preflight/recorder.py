@@ -35,7 +35,7 @@ from .provider_values import computed_properties, deployed_attributes, fake_arn,
 from .errors import InputError
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
 from .sentinels import UNKNOWN_VALUE
-from .stackfile import Project, load_project, region_of, runtime_config
+from .stackfile import ConfigTypeErrors, Project, load_project, region_of, runtime_config
 
 def struct_to_dict(s) -> dict:
     """A google.protobuf.Struct as the engine's JSON-like view (sentinels and signatures kept)."""
@@ -303,7 +303,11 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
             main_dir = p.main
     if not (Path(main_dir) / "__main__.py").is_file():
         raise InputError(f"no __main__.py in {main_dir}")
-    config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
+    type_problems: list[str] = []
+    try:
+        config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
+    except ConfigTypeErrors as e:  # reported together with the program's own config errors
+        (config_map, secret_keys, notes), type_problems = e.result, e.problems
     for n in notes:
         sys.stderr.write(f"preflight: {stack_name}: {n}\n")  # one write: no mixing with other threads
 
@@ -347,6 +351,8 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
         loop.close()
         _reset_runtime_state()
     if error is not None:
-        raise InputError(_problems_of(error, monitor), traceback=tb)
+        raise InputError(type_problems + _problems_of(error, monitor), traceback=tb)
+    if type_problems:
+        raise InputError(type_problems)
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
                          preview=preview, source=stack_name, config=config_map)

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -22,6 +23,7 @@ class StackFile:
     name: str
     config: dict
     path: Optional[str] = None
+    environment: Any = None  # the `environment:` imports (Pulumi ESC), which preflight cannot resolve
 
 
 @dataclasses.dataclass
@@ -81,10 +83,21 @@ def load_stack_file(path) -> StackFile:
     config = data.get("config") or {}
     if not isinstance(config, dict):
         raise InputError(f"{p}: malformed stack file: `config` must be a mapping")
-    for key in config:
-        if not isinstance(key, str) or not key or key.count(":") > 1:
-            raise InputError(f"{p}: malformed config key {key!r}: expected `namespace:name`")
-    return StackFile(name=name, config=config, path=str(p))
+    problems = [f"{p}: {e}" for e in _key_problems(config)]
+    if problems:
+        raise InputError(problems)
+    environment = data.get("environment")
+    if environment:
+        sys.stderr.write(f"preflight: {name}: note: {_environment_note(environment)}\n")
+    return StackFile(name=name, config=config, path=str(p), environment=environment)
+
+
+def _environment_note(environment: Any) -> str:
+    names = environment if isinstance(environment, list) else [environment]
+    listed = ", ".join(str(n) for n in names)
+    return (f"the stack file imports the Pulumi ESC environment(s) {listed}; preflight cannot open ESC "
+            "offline, so the config values (`pulumiConfig`) and environment variables they would provide "
+            "are missing from this check (a key they set may be reported as not set)")
 
 
 def load_project(program_dir) -> Project:
@@ -135,7 +148,32 @@ SECRET_PLACEHOLDER = "preflight-secret-placeholder"
 
 
 def _full_key(key: str, project: str) -> str:
+    """A `Pulumi.yaml` `config:` declaration's key: without a namespace it is the project's."""
     return key if ":" in key else f"{project}:{key}"
+
+
+def parse_stack_key(key: Any, project: str = "<project>") -> str:
+    """A stack file's config key as the CLI parses it (pulumi sdk/go/common/resource/config/key.go,
+    ParseKey): `<namespace>:<name>`, or the legacy `<namespace>:config:<name>`; anything else, a key
+    without a namespace included, makes the CLI refuse the stack file."""
+    if isinstance(key, str):
+        parts = key.split(":")
+        if len(parts) == 2 and all(parts):
+            return key
+        if len(parts) == 3 and parts[1] == "config" and parts[0] and parts[2]:
+            return f"{parts[0]}:{parts[2]}"
+    raise ValueError(f"could not parse {key!r} as a configuration key (configuration keys should be of the "
+                     f"form `<namespace>:<name>`; write `{project}:{key}`)")
+
+
+def _key_problems(config: dict, project: str = "<project>") -> list[str]:
+    problems = []
+    for key in config:
+        try:
+            parse_stack_key(key, project)
+        except ValueError as e:
+            problems.append(str(e))
+    return problems
 
 
 def _to_config_string(value: Any) -> str:
@@ -162,13 +200,42 @@ def _strip_secure(value: Any, found: list) -> Any:
     return value
 
 
-_TYPE_CHECKS = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-}
+def _cli_value_fits(typ: Any, items: Any, value: Any, *, top: bool) -> bool:
+    """pulumi pkg/workspace/config.go validateStackConfigValue + workspace.ValidateConfigValue: a
+    top-level scalar reaches the check as its config *text* (`pulumi config set k 2` writes "2"), so a
+    string type takes any scalar, an integer any text `strconv.Atoi` parses, a boolean only the texts
+    `true`/`false`; lists and objects keep their structure, whose items keep their JSON types."""
+    if top and not isinstance(value, (dict, list)):
+        value = _to_config_string(value)
+    if typ == "string":
+        return isinstance(value, str)
+    if typ == "integer":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+            return True
+        return isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value) is not None
+    if typ == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    if typ == "object":
+        return isinstance(value, dict)
+    if typ == "array" and isinstance(value, list) and isinstance(items, dict):
+        return all(_cli_value_fits(items.get("type"), items.get("items"), v, top=False) for v in value)
+    return False
+
+
+def _type_name(typ: Any, items: Any) -> str:
+    if typ == "array" and isinstance(items, dict):
+        return f"array<{_type_name(items.get('type'), items.get('items'))}>"
+    return str(typ)
+
+
+@dataclasses.dataclass(eq=False)
+class ConfigTypeErrors(InputError):
+    """Values that do not fit their `Pulumi.yaml` type. The CLI stops at the first; preflight lists all and
+    still runs the program (`result` holds the config it would get), so they come with its own errors."""
+
+    result: tuple = ()
 
 
 def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> tuple[dict, list, list]:
@@ -194,7 +261,11 @@ def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> 
         elif decl is not None:
             merged[full] = decl
     for key, value in config.items():
-        merged[_full_key(key, proj_name)] = value
+        try:
+            merged[parse_stack_key(key, proj_name)] = value
+        except ValueError as e:
+            problems.append(str(e))
+    type_problems: list[str] = []
     for key, decl in decls.items():
         full = _full_key(key, proj_name)
         if not isinstance(decl, dict):
@@ -207,18 +278,14 @@ def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> 
                 problems.append(f"Stack '{stack}' is missing configuration value '{key.split(':')[-1]}' "
                                 f"(Pulumi.yaml declares {full} with a type and no default)")
             continue
-        check = _TYPE_CHECKS.get(typ)
         val = merged[full]
-        if check and not (check(val) or (isinstance(val, dict) and set(val) == {"secure"})):
-            problems.append(f"stack {stack!r} configuration key {full!r} must be of type {typ!r}")
-        items = decl.get("items")
-        if typ == "array" and isinstance(items, dict) and isinstance(val, list):
-            icheck = _TYPE_CHECKS.get(items.get("type"))
-            if icheck and not all(icheck(v) for v in val):
-                problems.append(f"stack {stack!r} configuration key {full!r} must be an array of "
-                                f"{items.get('type')!r}")
+        if typ is None or (isinstance(val, dict) and set(val) == {"secure"}):
+            continue
+        if not _cli_value_fits(typ, decl.get("items"), val, top=True):
+            type_problems.append(f"stack {stack!r} configuration key {full!r} must be of type "
+                                 f"{_type_name(typ, decl.get('items'))!r} (got {val!r})")
     if problems:
-        raise InputError(problems)
+        raise InputError(problems + type_problems)
     out = {}
     for full, value in merged.items():
         found: list = []
@@ -227,6 +294,8 @@ def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> 
             secret_keys.append(full)
             notes.append(f"{full} is a secret (`secure:`); preflight cannot decrypt it and uses a placeholder")
         out[full] = _to_config_string(value)
+    if type_problems:
+        raise ConfigTypeErrors(type_problems, result=(out, secret_keys, notes))
     return out, secret_keys, notes
 
 

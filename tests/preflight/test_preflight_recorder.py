@@ -104,13 +104,43 @@ def test_two_stacks_in_one_process_are_independent(recorded):
 def test_config_as_the_cli_passes_it():
     proj = load_project(PROGRAM)
     cfg, secrets, _ = runtime_config({"aws:region": "us-east-1", "fixture-net:network": {"cidr": "x", "n": [1]},
-                                      "public": True, "fixture-net:token": {"secure": "abc"}}, proj, stack="t")
+                                      "fixture-net:public": True, "fixture-net:token": {"secure": "abc"}}, proj,
+                                     stack="t")
     assert cfg["fixture-net:network"] == '{"cidr":"x","n":[1]}'
     assert cfg["fixture-net:public"] == "true" and cfg["fixture-net:azCount"] == "2"  # default from Pulumi.yaml
     assert secrets == ["fixture-net:token"]
     with pytest.raises(InputError) as e:
         runtime_config({"fixture-net:azCount": "three"}, proj, stack="t")
     assert any("azCount" in p and "integer" in p for p in e.value.problems)
+
+
+def test_stack_keys_are_parsed_as_the_cli_parses_them():
+    # pulumi sdk/go/common/resource/config/key.go ParseKey: `ns:name` or the legacy `ns:config:name`;
+    # a stack-file key without a namespace makes the CLI refuse the file.
+    proj = load_project(PROGRAM)
+    cfg, _, _ = runtime_config({"aws:region": "us-east-1", "fixture-net:config:public": True}, proj, stack="t")
+    assert cfg["fixture-net:public"] == "true"
+    with pytest.raises(InputError) as e:
+        runtime_config({"aws:region": "us-east-1", "public": True}, proj, stack="t")
+    assert e.value.problems == ["could not parse 'public' as a configuration key (configuration keys should be "
+                                "of the form `<namespace>:<name>`; write `fixture-net:public`)"]
+
+
+@pytest.mark.parametrize("value,fits", [("2", True), (2, True), ("-1", True), ("two", False), ("2.5", False),
+                                        (True, False), ([2], False)])
+def test_integer_keys_take_what_pulumi_config_set_writes(value, fits):
+    # `pulumi config set fixture-net:azCount 2` writes the string "2"; the CLI's ValidateConfigValue accepts
+    # any text strconv.Atoi parses (pulumi sdk/go/common/workspace/project.go).
+    proj = load_project(PROGRAM)
+    config = {"aws:region": "us-east-1", "fixture-net:azCount": value}
+    if fits:
+        cfg, _, _ = runtime_config(config, proj, stack="t")
+        assert cfg["fixture-net:azCount"] == str(value)
+    else:
+        with pytest.raises(InputError) as e:
+            runtime_config(config, proj, stack="t")
+        assert e.value.problems == [f"stack 't' configuration key 'fixture-net:azCount' must be of type "
+                                    f"'integer' (got {value!r})"]
 
 
 def test_deployed_mode_has_realistic_ids():
