@@ -69,7 +69,7 @@ class PreflightMocks(pulumi.runtime.Mocks):
         except invokes.UnansweredInvoke as e:
             m.invoke_errors.append(str(e))
             raise
-        m.invokes.append((args.token, dict(args.args), result))
+        m.invokes.append((args.token, dict(args.args), result, args.provider or ""))
         return result, []
 
     def new_resource(self, args: _mocks.MockResourceArgs):
@@ -355,4 +355,5 @@ def record_program(program_dir, stack_name: str, config: dict, *, preview: bool 
     if type_problems:
         raise InputError(type_problems)
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
-                         preview=preview, source=stack_name, config=config_map)
+                         preview=preview, source=stack_name, config=config_map,
+                         invokes=[(token, provider) for token, _, _, provider in monitor.invokes])

@@ -34,6 +34,8 @@ class RecordedStack:
     preview: bool = True
     source: Optional[str] = None  # what was checked (stack name, stack file, export file)
     config: dict = dataclasses.field(default_factory=dict)  # the stack's config as the CLI hands it over
+    # (token, provider reference "urn::id" or "" for the default provider) of each invoke the program made
+    invokes: list = dataclasses.field(default_factory=list)
 
     @property
     def root_urn(self) -> str:

@@ -111,15 +111,6 @@ def check_private_link(raw: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def check_zone_ids_match_count(raw: dict[str, Any]) -> list[Problem]:
-    ids, count = raw.get("availabilityZoneIds"), raw.get("availabilityZones")
-    if isinstance(ids, list) and _is_int(count) and len(ids) != count:
-        return [("availabilityZoneIds",
-                 f"lists {len(ids)} zones but eks-variants:availabilityZones is {count}; remove availabilityZones "
-                 "(the pinned list decides the count)")]
-    return []
-
-
 def _all_cidrs(values: list[Any]) -> bool:
     try:
         return all(isinstance(v, str) and ipaddress.IPv4Network(v, strict=True) for v in values)
@@ -134,7 +125,6 @@ CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
     check_nat_gateways,
     check_public_access_cidrs,
     check_private_link,
-    check_zone_ids_match_count,
 )
 
 

@@ -227,7 +227,9 @@ class StackSettings(_Block):
 
     @property
     def zone_count(self) -> int:
-        """How many Availability Zones: the pinned IDs when given, else ``availabilityZones``."""
+        """How many Availability Zones: the pinned IDs when given (``Pulumi.yaml`` gives
+        ``availabilityZones`` a default, so the two cannot be told apart as set by the user), else
+        ``availabilityZones``."""
         return len(self.availability_zone_ids) if self.availability_zone_ids else self.availability_zones
 
     @property
