@@ -13,7 +13,8 @@ from .iam import fargate_pod_execution_role
 
 # CreateFargateProfile refuses names starting with the reserved prefix `eks-` ("InvalidParameterException:
 # The fargate profile name starts with the reserved prefix: 'eks-'", pulumi/pulumi-eks#426). Left unset,
-# pulumi-aws would auto-name the profile `<resource name>-<7 hex>` = `eks-…` here. A fixed name is enough:
+# pulumi-aws would auto-name the profile `<resource name>-<7 hex>` = `eks-…` here. The name is also kept a
+# DNS label (at most 63 characters: EKS Blueprints' FargateProfileConstraints). A fixed name is enough:
 # profile names are unique per cluster only, and a profile cannot be updated in place anyway.
 FARGATE_PROFILE_NAME = "fargate-pods"
 

@@ -19,8 +19,8 @@ Bump procedure (one pull request, reviewed like any other change that rolls node
    and the newest AMI release (``vYYYYMMDD``) of https://github.com/awslabs/amazon-eks-ami/releases;
    check it exists for every ``V``::
 
-       aws ssm get-parameter --name "$(python -c 'from stack_config.kubernetes_versions import \\
-           ami_parameter; print(ami_parameter("V"))')"
+       aws ssm get-parameter --region <region> --name "$(.venv/bin/python -c \\
+           'from stack_config.kubernetes_versions import ami_parameter; print(ami_parameter("V", "vYYYYMMDD"))')"
 
 2. Edit ``PINS`` (and ``SUPPORTED_VERSIONS`` when EKS adds or retires a version), set ``CHECKED_ON``.
 3. ``make test`` and ``make preflight``; ``pulumi preview`` on a stack shows the add-on updates and, for

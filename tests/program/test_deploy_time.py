@@ -39,6 +39,17 @@ def test_managed_node_group_name_is_a_valid_prefix(runs, stack):
     assert prefix == "nodes-" and len(prefix) + 26 <= 63
 
 
+def test_launch_template_auto_name_fits_the_ec2_rules(runs):
+    # EC2 CreateLaunchTemplate: LaunchTemplateName 3-128 characters of [a-zA-Z0-9().\-/_];
+    # pulumi-aws auto-names `<resource name>-<7 hex>`.
+    import re
+
+    template = runs["private-managed"].one("aws:ec2/launchTemplate:LaunchTemplate")
+    assert "name" not in template.inputs and "namePrefix" not in template.inputs
+    generated = f"{template.name}-0a1b2c3"
+    assert re.fullmatch(r"[a-zA-Z0-9().\-/_]{3,128}", generated)
+
+
 def test_iam_role_auto_names_fit_the_64_character_limit(runs):
     # IAM: role names are at most 64 characters; pulumi-aws auto-names `<resource name>-<7 hex>`.
     roles = [r for run in runs.values() for r in run.of_type("aws:iam/role:Role")]
