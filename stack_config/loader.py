@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from importlib.metadata import version as _package_version
 from typing import Any, Mapping, Optional
 
 import pulumi
-from importlib.metadata import version as _package_version
+import pulumi_aws
 from pulumi.runtime import config as runtime_config
-from pulumi_aws import _enums as aws_enums
 from pydantic import BaseModel, ValidationError
 
 from .cross_checks import cross_check
@@ -163,7 +163,7 @@ def region() -> str:
 
 def known_regions() -> list[str]:
     """The regions the installed pulumi-aws knows (its ``Region`` enum), not a hand-kept list."""
-    return sorted(region.value for region in aws_enums.Region)
+    return sorted(region.value for region in pulumi_aws.Region)
 
 
 def region_problems(value: Any) -> list[str]:
