@@ -29,6 +29,8 @@ class NetworkArgs:
     - ``edge_subnets``: public subnets for NAT gateways and internet-facing load balancers beside a
       private workload tier.
     - ``nat``: ``single`` or ``per-az`` NAT gateways for the private workload tier, or ``None``.
+    - ``endpoint_subnets``: small private subnets (the plan's endpoint tier) for the ENIs of interface
+      VPC endpoints, so turning PrivateLink on or off adds or removes only those.
     """
 
     cidr: str
@@ -36,6 +38,7 @@ class NetworkArgs:
     workload_tier: Literal["public", "private"]
     edge_subnets: bool
     nat: Optional[Literal["single", "per-az"]]
+    endpoint_subnets: bool = False
 
     @property
     def internet_gateway(self) -> bool:
@@ -51,6 +54,7 @@ class Network(pulumi.ComponentResource):
     private_subnets: list[aws.ec2.Subnet]
     workload_subnets: list[aws.ec2.Subnet]
     workload_route_tables: list[aws.ec2.RouteTable]
+    endpoint_subnets: list[aws.ec2.Subnet]
     nat_eips: list[aws.ec2.Eip]
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None):
@@ -92,6 +96,8 @@ class Network(pulumi.ComponentResource):
             if args.nat:
                 self._nat_gateways(name, azs, args.nat, child)
             self.private_subnets = self._private_tier(name, azs, plan.private, child)
+
+        self.endpoint_subnets = self._endpoint_tier(name, azs, plan.endpoint, child) if args.endpoint_subnets else []
 
         self.workload_subnets = self.public_subnets if args.workload_tier == "public" else self.private_subnets
         self.workload_route_tables = (
@@ -180,3 +186,18 @@ class Network(pulumi.ComponentResource):
             subnets.append(subnet)
             self.private_route_tables.append(route_table)
         return subnets
+
+    def _endpoint_tier(self, name, azs, cidrs, child) -> list[aws.ec2.Subnet]:
+        # No route table of their own: endpoint ENIs only answer traffic from inside the VPC (local route).
+        return [
+            aws.ec2.Subnet(
+                f"{name}-endpoint-{az}",
+                vpc_id=self.vpc.id,
+                cidr_block=cidr,
+                availability_zone_id=az,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-endpoint-{az}"},
+                opts=child,
+            )
+            for az, cidr in zip(azs, cidrs)
+        ]

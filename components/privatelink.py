@@ -15,7 +15,8 @@ class PrivateLinkArgs:
 
     - ``region``: the stack's region (service names are ``com.amazonaws.<region>.<service>``).
     - ``vpc_id`` / ``vpc_cidr``: the VPC; HTTPS is allowed from its whole CIDR.
-    - ``subnet_ids``: one subnet per AZ where nodes run; every interface endpoint gets an ENI in each.
+    - ``subnet_ids``: one subnet per AZ where nodes run (the network's endpoint tier); every interface
+      endpoint gets an ENI in each.
     - ``route_table_ids``: the route tables of those subnets; the S3 gateway endpoint is added to each.
     - ``interface_services``: short names (``ec2``, ``ecr.api``, ...) of the interface endpoints.
     """

@@ -8,8 +8,8 @@ and the new one would collide with the old during create-before-delete):
 - blocks 0-5: the **private** tier, one per Availability Zone (a /20 of a /16: 4,091 usable addresses
   per AZ, room for VPC CNI pod IPs);
 - blocks 6-7: the **endpoint** tier, split again into eight (prefix + 6, a /22 of a /16, a /28 of a
-  /22): kept for dedicated interface-endpoint / control-plane ENI subnets, not created today (the
-  endpoints use the private subnets);
+  /22): the subnets of the interface VPC endpoints' ENIs, where PrivateLink is on (11 usable addresses
+  in a /28: one per endpoint);
 - blocks 8-13: the **public** tier, one per AZ, the same size as the private tier (nodes of
   ``public`` stacks run there);
 - blocks 14-15: reserved.

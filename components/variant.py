@@ -90,6 +90,7 @@ class EksVariant(pulumi.ComponentResource):
                 workload_tier="public" if settings.workloads_in_public_subnets else "private",
                 edge_subnets=settings.has_nat,
                 nat=settings.nat_mode,
+                endpoint_subnets=settings.privatelink_enabled,
             ),
             opts=child,
         )
@@ -103,7 +104,7 @@ class EksVariant(pulumi.ComponentResource):
                     region=env.region,
                     vpc_id=self.network.vpc.id,
                     vpc_cidr=settings.vpc_cidr,
-                    subnet_ids=workload_subnet_ids,
+                    subnet_ids=[s.id for s in self.network.endpoint_subnets],
                     route_table_ids=[rt.id for rt in self.network.workload_route_tables],
                     interface_services=settings.privatelink_services,
                 ),

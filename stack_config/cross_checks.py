@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 Problem = tuple[str, str]  # (key path without namespace, message)
 
-from .schema import OPEN_TO_WORLD
+from .schema import BASELINE_INTERFACE_SERVICES, OPEN_TO_WORLD
 
 
 def _is_int(value: Any) -> bool:
@@ -111,6 +111,26 @@ def check_private_link(raw: dict[str, Any]) -> list[Problem]:
     return []
 
 
+def check_endpoint_tier_capacity(raw: dict[str, Any]) -> list[Problem]:
+    """Each interface endpoint takes one address in each endpoint-tier subnet, a /N+6 of the VPC
+    (components/subnet_plan.py); AWS keeps 5 addresses of every subnet (VPC User Guide, subnet sizing)."""
+    block = raw.get("privateLink")
+    extra = block.get("extraServices") if isinstance(block, dict) else None
+    if not isinstance(extra, list):
+        return []
+    try:
+        prefix = ipaddress.IPv4Network(raw.get("vpcCidr", "10.0.0.0/16"), strict=True).prefixlen
+    except (TypeError, ValueError):
+        return []  # the schema reports the CIDR
+    usable = 2 ** (32 - (prefix + 6)) - 5
+    services = len(BASELINE_INTERFACE_SERVICES) + len(extra)
+    if services > usable:
+        return [("privateLink.extraServices",
+                 f"{services} interface endpoints do not fit the endpoint subnets of a /{prefix} VPC "
+                 f"({usable} usable addresses each); list fewer or use a larger eks-variants:vpcCidr")]
+    return []
+
+
 def _all_cidrs(values: list[Any]) -> bool:
     try:
         return all(isinstance(v, str) and ipaddress.IPv4Network(v, strict=True) for v in values)
@@ -125,6 +145,7 @@ CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
     check_nat_gateways,
     check_public_access_cidrs,
     check_private_link,
+    check_endpoint_tier_capacity,
 )
 
 

@@ -93,6 +93,9 @@ def test_private_link_opt_in_on_a_public_stack_uses_the_node_subnets():
     endpoints = run.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
     assert sorted(e.inputs["serviceName"] for e in endpoints) == sorted(
         f"com.amazonaws.us-east-1.{s}" for s in ("ec2", "ecr.api", "ecr.dkr", "sts", "logs", "s3"))
-    public = {s.urn for s in run.of_type("aws:ec2/subnet:Subnet") if s.inputs["mapPublicIpOnLaunch"]}
+    public = [s for s in run.of_type("aws:ec2/subnet:Subnet") if s.inputs["mapPublicIpOnLaunch"]]
+    tier = [s for s in run.of_type("aws:ec2/subnet:Subnet") if "-endpoint-" in s.inputs["tags"]["Name"]]
     ec2 = next(e for e in endpoints if e.inputs["serviceName"].endswith(".ec2"))
-    assert set(ec2.property_dependencies["subnetIds"]) == public
+    # The ENIs go to the endpoint tier, one subnet in each zone of the (public) node subnets.
+    assert set(ec2.property_dependencies["subnetIds"]) == {t.urn for t in tier}
+    assert sorted(t.inputs["availabilityZoneId"] for t in tier) == sorted(s.inputs["availabilityZoneId"] for s in public)

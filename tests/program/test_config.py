@@ -294,3 +294,15 @@ def test_program_reports_too_few_zones_in_the_region():
     assert caught.value.problems == [
         "eks-variants:availabilityZones: 4 requested but eu-west-1 offers 3 zones EKS accepts "
         "(euw1-az1, euw1-az2, euw1-az3)"]
+
+
+def test_interface_endpoints_must_fit_the_endpoint_subnets():
+    # One address per interface endpoint in each endpoint-tier subnet; AWS keeps 5 per subnet.
+    eight = ["logs", "eks-auth", "ssm", "ssmmessages", "ec2messages", "autoscaling", "elasticloadbalancing", "kms"]
+    base = {"endpointAccess": "private", "dataPlane": "managed", "vpcCidr": "10.0.0.0/22"}
+    validate({**base, "privateLink": {"extraServices": eight[:7]}})  # 11 endpoints in /28 subnets: fit
+    with pytest.raises(StackConfigError) as caught:
+        validate({**base, "privateLink": {"extraServices": eight}})
+    assert caught.value.problems == [
+        "eks-variants:privateLink.extraServices: 12 interface endpoints do not fit the endpoint subnets of a "
+        "/22 VPC (11 usable addresses each); list fewer or use a larger eks-variants:vpcCidr"]

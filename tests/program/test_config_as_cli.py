@@ -87,3 +87,4 @@ def test_an_esc_environment_is_a_note_not_an_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("preflight: x: note: the stack file imports the Pulumi ESC environment(s) aws-creds; "
                           "preflight cannot open ESC offline")
+

@@ -53,8 +53,15 @@ def variant(request) -> tuple[str, Run, dict]:
     return stack, run_program(stack_config(stack), stack=stack), EXPECTED[stack]
 
 
+def endpoint_subnets(run: Run) -> list[Registration]:
+    """The endpoint tier: subnets that hold only the interface endpoints' ENIs."""
+    return [s for s in run.of_type(SUBNET) if "-endpoint-" in s.inputs["tags"]["Name"]]
+
+
 def subnets(run: Run, public: bool) -> list[Registration]:
-    return [s for s in run.of_type(SUBNET) if s.inputs["mapPublicIpOnLaunch"] is public]
+    """The public or the private tier (the endpoint tier apart)."""
+    tier = {s.urn for s in endpoint_subnets(run)}
+    return [s for s in run.of_type(SUBNET) if s.inputs["mapPublicIpOnLaunch"] is public and s.urn not in tier]
 
 
 def default_route_target(run: Run, subnet: Registration) -> str | None:
@@ -109,12 +116,18 @@ def test_privatelink_endpoints(variant):
     interface = {e.inputs["serviceName"].split(".", 3)[-1]: e for e in endpoints if e.inputs["vpcEndpointType"] == "Interface"}
     assert set(interface) == exp["endpoints"]
     if not exp["endpoints"]:
-        assert endpoints == []
+        assert endpoints == [] and endpoint_subnets(run) == []
         return
     workloads = workload_subnet_urns(run, exp)
+    tier = endpoint_subnets(run)
+    # One endpoint subnet in every zone that hosts nodes or pods, private, no default route.
+    assert sorted(t.inputs["availabilityZoneId"] for t in tier) == sorted(
+        run.by_urn(u).inputs["availabilityZoneId"] for u in workloads)
+    assert all(t.inputs["mapPublicIpOnLaunch"] is False for t in tier)
+    assert not any(set(a.property_dependencies["subnetId"]) & {t.urn for t in tier} for a in run.of_type(RT_ASSOC))
     for endpoint in interface.values():
         assert endpoint.inputs["privateDnsEnabled"] is True
-        assert set(endpoint.property_dependencies["subnetIds"]) == workloads
+        assert set(endpoint.property_dependencies["subnetIds"]) == {t.urn for t in tier}
     (s3,) = [e for e in endpoints if e.inputs["vpcEndpointType"] == "Gateway"]
     assert s3.inputs["serviceName"].endswith(".s3")
     workload_tables = {
