@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import harness
-from preflight.model import InputError
+from preflight.errors import InputError
 from preflight.stackfile import load_stack_file
 from stack_config.loader import known_regions
+from tests.program import harness
 
 PUBLIC_MANAGED = harness.stack_config("public-managed")
 

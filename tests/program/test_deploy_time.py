@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from harness import Run, run_program, stack_config
 from stack_config.availability_zones import EKS_UNSUPPORTED_ZONE_IDS
 from stack_config.kubernetes_versions import PINS, SUPPORTED_VERSIONS, ami_parameter
+from tests.program.harness import Run, run_program, stack_config
 
 NODE_STACKS = ["public-managed", "public-private-self-managed", "private-managed", "private-self-managed"]
 FARGATE_STACKS = ["public-fargate", "public-private-fargate", "private-fargate"]
@@ -94,7 +94,7 @@ def test_pinned_zone_ids_keep_their_order_and_cidrs():
 
 
 def test_pinned_zone_outside_the_region_is_reported_with_the_offered_ids():
-    from preflight.model import InputError
+    from preflight.errors import InputError
 
     config = {**stack_config("private-managed"), "eks-variants:availabilityZoneIds": ["euw1-az1", "use1-az1"]}
     with pytest.raises(InputError) as caught:
