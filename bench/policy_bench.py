@@ -144,7 +144,7 @@ def guardrails_time(stack) -> float:
     t0 = time.perf_counter()
     m = build_model(list(prs.values()))
     for rule in RULES:
-        rule.results(m, rule.config(None))
+        rule.results(m, rule.defaults())
     return time.perf_counter() - t0
 
 

@@ -8,8 +8,9 @@ on that list, see ``model/cache.py``) is also built once.
 
 Everything else is the SDK's own path: enforcement levels, per-policy config, ``not_applicable``,
 unknown values, awaitable validations. The subclass is installed only for the pulumi-policy version
-it was written against (pinned in requirements.txt); any other version keeps the SDK's servicer.
-``tests/policies/test_shared_stack.py`` checks that both give the same responses.
+it was written against (pinned in requirements.txt; ``servicer.install`` checks ``WRITTEN_FOR``); any other
+version keeps the SDK's servicer. ``tests/policies/test_shared_stack.py`` checks that both give the same
+responses.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from google.protobuf import json_format
 from pulumi.runtime import proto
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
-from pulumi_policy.version import VERSION
 
 WRITTEN_FOR = "1.21.0"
 
@@ -94,10 +94,3 @@ class SharedStackServicer(_Base):
                                                                          reason=e.reason or ""))
         return response
 
-
-def install() -> bool:
-    """Make ``PolicyPack`` serve with ``SharedStackServicer``; False (SDK servicer kept) on another version."""
-    if VERSION != WRITTEN_FOR:
-        return False
-    sdk._PolicyAnalyzerServicer = SharedStackServicer
-    return True

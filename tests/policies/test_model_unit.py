@@ -75,13 +75,13 @@ def private_cluster(known_ids: bool, **mut):
 
 def findings(args, name, undecidable=False):
     rule = RULES_BY_NAME[name]
-    return [f for f in rule.results(build_model(args.resources), rule.config(None)) if f.undecidable == undecidable]
+    return [f for f in rule.results(build_model(args.resources), rule.defaults()) if f.undecidable == undecidable]
 
 
 def all_mandatory(args):
     m = build_model(args.resources)
     return sorted({r.name for r in RULES_BY_NAME.values()
-                   for f in r.results(m, r.config(None)) if not f.undecidable and r.enforcement.value == "mandatory"})
+                   for f in r.results(m, r.defaults()) if not f.undecidable and r.enforcement.value == "mandatory"})
 
 
 def test_tri_bool_accepts_strings():

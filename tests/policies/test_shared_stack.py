@@ -1,6 +1,6 @@
 """The pack's shared-deserialization AnalyzeStack answers exactly like pulumi-policy's own servicer.
 
-Both servicers run in this process on the same AnalyzeStack requests (as preflight builds them), for
+Both servicers (each under the pack's recorder, guardrails/servicer.py, as the pack installs them) run in this process on the same AnalyzeStack requests (as preflight builds them), for
 every fixture layout, valid and failing, at preview and as deployed; the responses must be equal."""
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2 as apb
 
 import pulumi_policy.policy as sdk
+from guardrails import servicer as pack_servicer
 from guardrails import shared_stack
 from guardrails.fixtures.cases import FAILING, PROGRAM, VALID
 from guardrails.rules import ALL_POLICIES
 from preflight.analyzer import analyze_stack_request, marshal_properties
 from preflight.recorder import record_program
 
-SDK_SERVICER = shared_stack._Base
+OURS = pack_servicer.GuardrailsServicer
+SDK_SERVICER = pack_servicer.RecordingSdkServicer
 
 
 def servicer(cls, config=None):
@@ -55,7 +57,7 @@ CASES = [(c, form) for c in VALID + FAILING for form in c.forms]
 @pytest.mark.parametrize("case, form", CASES, ids=[f"{c.id}:{f}" for c, f in CASES])
 def test_same_response_as_the_sdk_servicer(case, form, preview):
     stack = record_program(PROGRAM, "eq", case.config(form), preview=preview)
-    ours, theirs = analyze(shared_stack.SharedStackServicer, stack), analyze(SDK_SERVICER, stack)
+    ours, theirs = analyze(OURS, stack), analyze(SDK_SERVICER, stack)
     assert normalized(ours) == normalized(theirs)
     if case.policy:
         assert case.policy in {d.policyName for d in ours.diagnostics}
@@ -65,14 +67,17 @@ def test_config_and_disabled_policies_behave_as_in_the_sdk():
     stack = record_program(PROGRAM, "eq", FAILING[15].config("raw"))  # private-managed without ecr.dkr
     config = {"eks-private-only-privatelink": (apb.DISABLED, {}),
               "eks-private-only-nodes-after-privatelink": (apb.MANDATORY, {"requiredServices": ["ec2", "sts", "kms"]})}
-    ours = analyze(shared_stack.SharedStackServicer, stack, config)
+    ours = analyze(OURS, stack, config)
     assert normalized(ours) == normalized(analyze(SDK_SERVICER, stack, config))
     assert "eks-private-only-privatelink" not in {d.policyName for d in ours.diagnostics}
 
 
 def test_installed_only_for_the_version_it_was_written_for(monkeypatch):
-    monkeypatch.setattr(sdk, "_PolicyAnalyzerServicer", SDK_SERVICER)
-    monkeypatch.setattr(shared_stack, "VERSION", "9.9.9")
-    assert shared_stack.install() is False and sdk._PolicyAnalyzerServicer is SDK_SERVICER
-    monkeypatch.setattr(shared_stack, "VERSION", shared_stack.WRITTEN_FOR)
-    assert shared_stack.install() is True and sdk._PolicyAnalyzerServicer is shared_stack.SharedStackServicer
+    monkeypatch.setattr(sdk, "_PolicyAnalyzerServicer", pack_servicer.SDK_SERVICER)
+    monkeypatch.setattr(pack_servicer, "VERSION", "9.9.9")
+    assert pack_servicer.install() is SDK_SERVICER and sdk._PolicyAnalyzerServicer is SDK_SERVICER
+    assert issubclass(SDK_SERVICER, pack_servicer.SDK_SERVICER)
+    assert not issubclass(SDK_SERVICER, shared_stack.SharedStackServicer)
+    monkeypatch.setattr(pack_servicer, "VERSION", shared_stack.WRITTEN_FOR)
+    assert pack_servicer.install() is OURS and sdk._PolicyAnalyzerServicer is OURS
+    assert issubclass(OURS, shared_stack.SharedStackServicer)

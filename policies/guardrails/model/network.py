@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import gc
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import types as T
 from .values import UNKNOWN, as_list, get, is_unknown, network, plain, tri_bool
@@ -386,21 +386,23 @@ def _raw_props(pr: Any) -> Any:
         return p
 
 
-def build_model(resources: Sequence[Any]) -> NetworkModel:
-    """Build the model from pulumi_policy.PolicyResource objects (or anything shaped like them).
+def build_model(resources: Sequence[Any], component_inputs: Optional[Mapping[str, Dict[str, Any]]] = None
+                ) -> NetworkModel:
+    """Build the model from pulumi_policy.PolicyResource objects (or anything shaped like them) and the
+    inputs Analyze saw for the pulumi-eks components among them (``analysis.Analysis``).
 
     The cyclic garbage collector is paused while the (acyclic, allocation-heavy) indexes are built, so
     the build stays linear in the number of resources."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_model(resources)
+        return _build_model(resources, component_inputs or {})
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_model(resources: Sequence[Any]) -> NetworkModel:
+def _build_model(resources: Sequence[Any], component_inputs: Mapping[str, Dict[str, Any]]) -> NetworkModel:
     m = NetworkModel()
     buckets: Dict[str, List[Res]] = {}
     for pr in resources:
@@ -415,8 +417,7 @@ def _build_model(resources: Sequence[Any]) -> NetworkModel:
         if not isinstance(props, dict):
             props = {}
         if pr.resource_type in T.COMPONENTS:
-            from .cache import COMPONENT_INPUTS
-            seen = COMPONENT_INPUTS.get(urn)
+            seen = component_inputs.get(urn)
             if seen:
                 props = {**seen, **props}
         pdeps = {k: [d.urn if hasattr(d, "urn") else d for d in v]

@@ -8,9 +8,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy,
                            StackValidationPolicy)
 
+from .. import analysis
 from ..model import model_for
 from ..model import types as T
-from ..model.cache import COMPONENT_INPUTS
 from ..model.network import Cluster, NetworkModel, NodeGroup, Res, Subnet
 from ..model.values import UNKNOWN, plain
 
@@ -45,12 +45,13 @@ class Rule:
     def defaults(self) -> Dict[str, Any]:
         return {k: v["default"] for k, v in self.config_properties.items() if "default" in v}
 
-    def config(self, given: Any) -> Dict[str, Any]:
-        cfg = self.defaults()
-        for k, v in dict(given or {}).items():
-            if k != "enforcementLevel":
-                cfg[k] = plain(v)
-        return cfg
+    def settings(self, run: analysis.Analysis) -> Dict[str, Any]:
+        """This rule's settings in an analysis: what Configure delivered for it (the engine reconciled
+        the user's config with the schema defaults, so nothing is added here); the schema defaults when
+        the pack was never configured (a servicer driven without Configure, the unit tests)."""
+        if run.policy_config is None:
+            return self.defaults()
+        return {k: plain(v) for k, v in (run.policy_config.get(self.name) or {}).items()}
 
     def results(self, model: NetworkModel, cfg: Dict[str, Any]) -> List[Finding]:
         """All findings of this rule on the model, deduplicated by key; cached per config."""
@@ -75,13 +76,11 @@ class Rule:
             types = frozenset(self.resource_types)
 
             def validate_resource(args, report_violation):
-                if args.resource_type in T.COMPONENTS:
-                    COMPONENT_INPUTS[args.urn] = plain(_target(args.props)) or {}
                 if args.resource_type not in types:
                     return
                 res = Res(args.urn, args.resource_type, args.name, plain(_target(args.props)) or {}, [], {},
                           getattr(args.opts, "parent", None))
-                for f in self.check_resource(res, self.config(args.get_config())):
+                for f in self.check_resource(res, self.settings(analysis.current())):
                     if not f.undecidable:
                         report_violation(f.message, f.urn)
 
@@ -90,8 +89,9 @@ class Rule:
                                             config_schema=schema)
 
         def validate_stack(args, report_violation):
-            model = model_for(args)
-            for f in self.results(model, self.config(args.get_config())):
+            run = analysis.current()
+            model = model_for(args.resources, run.component_inputs)
+            for f in self.results(model, self.settings(run)):
                 if not f.undecidable:
                     report_violation(f.message, f.urn)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
+from .. import analysis
 from .base import Rule, undecided
 
 NAME = "eks-guardrails-undecidable"
@@ -16,8 +17,9 @@ NAME = "eks-guardrails-undecidable"
 
 def make(rules):
     def check(model, cfg):
-        for rule in rules:
-            for f in rule.results(model, rule.config(None)):
+        run = analysis.current()
+        for rule in rules:  # each with the user's settings, as the rule itself ran
+            for f in rule.results(model, rule.settings(run)):
                 if f.undecidable:
                     yield f
         for ng in model.node_groups:

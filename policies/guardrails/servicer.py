@@ -1,0 +1,65 @@
+"""The pack's analyzer servicer: records what every policy may rely on, whatever policies are enabled.
+
+pulumi_policy's servicer runs only the enabled policies, so nothing a policy needs may be gathered by
+another policy. This mixin wraps the servicer's RPCs instead: ``Configure`` keeps the policy config map,
+``Analyze`` keeps the inputs of each pulumi-eks component (the engine, and preflight, call Analyze for
+every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` run inside an
+``analysis.Analysis`` holding them; the component inputs are dropped when AnalyzeStack returns.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import pulumi_policy.policy as sdk
+from google.protobuf import json_format
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.version import VERSION
+
+from . import shared_stack
+from .analysis import Analysis, analyzing
+from .model import types as T
+from .model.values import plain
+
+SDK_SERVICER = sdk._PolicyAnalyzerServicer
+
+
+class AnalysisRecorder:
+    """Mixin over a ``_PolicyAnalyzerServicer`` (first in the MRO)."""
+
+    _policy_config: Optional[Dict[str, Dict[str, Any]]] = None
+    _component_inputs: Optional[Dict[str, Dict[str, Any]]] = None
+
+    def Configure(self, request, context):
+        self._policy_config = {name: json_format.MessageToDict(c.properties)
+                               for name, c in request.policyConfig.items()}
+        return super().Configure(request, context)
+
+    def Analyze(self, request, context):
+        if self._component_inputs is None:
+            self._component_inputs = {}
+        if request.type in T.COMPONENTS:
+            inputs = plain(deserialize_properties(json_format.MessageToDict(request.properties)))
+            self._component_inputs[request.urn] = inputs if isinstance(inputs, dict) else {}
+        with analyzing(Analysis(policy_config=self._policy_config)):
+            return super().Analyze(request, context)
+
+    def AnalyzeStack(self, request, context):
+        inputs, self._component_inputs = self._component_inputs or {}, None
+        with analyzing(Analysis(inputs, self._policy_config)):
+            return super().AnalyzeStack(request, context)
+
+
+class GuardrailsServicer(AnalysisRecorder, shared_stack.SharedStackServicer):
+    """The recorder over the shared-stack servicer (the pulumi-policy version it was written for)."""
+
+
+class RecordingSdkServicer(AnalysisRecorder, SDK_SERVICER):
+    """The recorder over pulumi-policy's own servicer (any other version): slower, same verdicts."""
+
+
+def install() -> type:
+    """Make ``PolicyPack`` serve with the recorder; over the shared-stack servicer only on the version
+    it was written for. Returns the class installed."""
+    cls = GuardrailsServicer if VERSION == shared_stack.WRITTEN_FOR else RecordingSdkServicer
+    sdk._PolicyAnalyzerServicer = cls
+    return cls
