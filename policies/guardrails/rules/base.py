@@ -37,6 +37,8 @@ class Rule:
     # resource-level rules: the types they judge and a check on one resource
     resource_types: Sequence[str] = ()
     check_resource: Optional[Callable[[Res, Dict[str, Any]], Iterable[Finding]]] = None
+    # the advisory companion reports the undecidable findings that every other rule keeps to itself
+    reports_undecidable: bool = False
 
     @property
     def description(self) -> str:
@@ -92,7 +94,7 @@ class Rule:
             run = analysis.current()
             model = model_for(args.resources, run.component_inputs)
             for f in self.results(model, self.settings(run)):
-                if not f.undecidable:
+                if self.reports_undecidable or not f.undecidable:
                     report_violation(f.message, f.urn)
 
         return StackValidationPolicy(name=self.name, description=self.description, validate=validate_stack,

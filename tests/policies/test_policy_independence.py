@@ -1,0 +1,124 @@
+"""One policy's verdicts never depend on which other policies are enabled (issue 7).
+
+pulumi_policy runs only the enabled policies, so anything one policy gathered for another (the inputs of
+pulumi-eks components once were) would change the others' findings when it is disabled. Every fixture
+case, both forms, at preview, through preflight's analyzer client with --policy-config: for each config
+that disables some policies, every policy still enabled reports exactly what it reports with all enabled.
+Subsets: each policy disabled alone, each policy left alone with all others disabled, and seeded random
+subsets. The pack is started once per config; the recordings are made once.
+"""
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from guardrails.fixtures.cases import FAILING, PROGRAM, VALID, Case
+from guardrails.rules import RULES
+from preflight.analyzer import PolicyPackProcess
+from preflight.recorder import record_program
+
+from policy_test_helpers import PACK, mandatory
+
+NAMES = [r.name for r in RULES]
+RECORDINGS = [(f"{c.id}:{form}", c, form) for c in VALID + FAILING for form in c.forms]
+
+
+def _subsets():
+    yield "none-disabled", ()
+    for name in NAMES:
+        yield f"without-{name}", (name,)
+    for name in NAMES:
+        yield f"only-{name}", tuple(n for n in NAMES if n != name)
+    rng = random.Random(7)
+    for i in range(3):
+        yield f"random-{i}", tuple(sorted(rng.sample(NAMES, rng.randint(2, len(NAMES) - 2))))
+
+
+SUBSETS = dict(_subsets())
+
+
+def _config(disabled):
+    return {name: "disabled" for name in disabled}
+
+
+def _by_policy(violations):
+    out: dict = {}
+    for v in violations:
+        out.setdefault(v.policy, []).append((v.urn, v.message, v.enforcement_level))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@pytest.fixture(scope="module")
+def stacks():
+    return {key: record_program(PROGRAM, "fixture", case.config(form), preview=True)
+            for key, case, form in RECORDINGS}
+
+
+@pytest.fixture(scope="module")
+def all_enabled(stacks):
+    with PolicyPackProcess(PACK, {}) as pack:
+        return {key: _by_policy(pack.analyze(st)) for key, st in stacks.items()}
+
+
+@pytest.mark.parametrize("subset", list(SUBSETS), ids=list(SUBSETS))
+def test_disabling_other_policies_leaves_each_policys_findings_unchanged(stacks, all_enabled, subset):
+    disabled = SUBSETS[subset]
+    with PolicyPackProcess(PACK, _config(disabled)) as pack:
+        for key, st in stacks.items():
+            got = _by_policy(pack.analyze(st))
+            assert not set(got) & set(disabled), key
+            want = {p: f for p, f in all_enabled[key].items() if p not in disabled}
+            assert got == want, key
+
+
+def test_the_baseline_reports_every_failing_case(all_enabled):
+    """The comparison above is only as good as the findings it compares: the baseline is not empty."""
+    for key, case, form in RECORDINGS:
+        if case.policy:
+            assert case.policy in all_enabled[key], key
+
+
+def test_issue_reproduction_component_no_ecr_dkr_with_two_policies_disabled():
+    """Amazon EKS User Guide, private-clusters: a private-only cluster needs an ecr.dkr Interface endpoint;
+    disabling the two resource-level policies once hid the component's inputs from the stack model."""
+    st = record_program(PROGRAM, "fixture", Case("private", "managed", "no-ecr-dkr").config("component"),
+                        preview=True)
+    with PolicyPackProcess(PACK, {"eks-endpoint-access-enabled": "disabled",
+                                  "eks-public-access-cidrs": "disabled"}) as pack:
+        vs = pack.analyze(st)
+    assert mandatory(vs) == ["eks-private-only-privatelink"], [v.message for v in vs]
+    assert "ecr.dkr" in next(v.message for v in vs if v.policy == "eks-private-only-privatelink")
+    assert not [v for v in vs if v.policy == "eks-cluster-subnets-multi-az"]
+
+
+def _ecr_dkr_dns_unknown(form):
+    """The valid private/managed layout whose ecr.dkr endpoint's privateDnsEnabled is unknown at preview."""
+    st = record_program(PROGRAM, "fixture", Case("private", "managed").config(form), preview=True)
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
+    hits = 0
+    for i, r in enumerate(st.resources):
+        if r.type == "aws:ec2/vpcEndpoint:VpcEndpoint" and str(r.inputs.get("serviceName", "")).endswith(".ecr.dkr"):
+            st.resources[i] = dataclasses.replace(r, inputs={**r.inputs, "privateDnsEnabled": unknown},
+                                                  outputs={**r.outputs, "privateDnsEnabled": unknown})
+            hits += 1
+    assert hits == 1
+    return st
+
+
+@pytest.mark.parametrize("form", ["raw", "component"])
+def test_undecidable_companion_uses_the_users_settings(form):
+    """eks-guardrails-undecidable re-runs eks-private-only-privatelink with the user's requiredServices: an
+    unknown privateDnsEnabled on the ecr.dkr endpoint is a note by default, and none when the user's
+    requiredServices leave ecr.dkr out (the rule itself does not look at that endpoint then)."""
+    st = _ecr_dkr_dns_unknown(form)
+    with PolicyPackProcess(PACK, {}) as pack:
+        notes = [v.message for v in pack.analyze(st) if v.policy == "eks-guardrails-undecidable"]
+    assert any("[eks-private-only-privatelink] privateDnsEnabled of the ecr.dkr endpoint" in m for m in notes), notes
+    settings = {"requiredServices": ["ec2", "ecr.api", "sts"]}
+    with PolicyPackProcess(PACK, {"eks-private-only-privatelink": settings,
+                                  "eks-private-only-nodes-after-privatelink": settings}) as pack:
+        vs = pack.analyze(st)
+    assert mandatory(vs) == [], [v.message for v in vs]
+    assert [v.message for v in vs if v.policy == "eks-guardrails-undecidable"] == []
