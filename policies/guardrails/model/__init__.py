@@ -1,6 +1,6 @@
-"""The network model shared by all guardrails policies."""
+"""The network model shared by all guardrails policies (see docs/architecture.md, policy pack layout)."""
+from .builder import build_model
 from .cache import model_for
-from .network import NetworkModel, build_model
-from .values import UNKNOWN, is_unknown
+from .network import NetworkModel
 
-__all__ = ["model_for", "NetworkModel", "build_model", "UNKNOWN", "is_unknown"]
+__all__ = ["build_model", "model_for", "NetworkModel"]

@@ -1,6 +1,6 @@
 """Build the network model once per stack analysis.
 
-With ``guardrails/shared_stack.py`` installed, every stack policy of one ``AnalyzeStack`` call gets the
+With ``guardrails/shared_stack.py`` installed (by ``guardrails/servicer.py``), every stack policy of one ``AnalyzeStack`` call gets the
 same ``args.resources`` list, so the model is keyed on that list: the first policy builds it, the others
 reuse it. With the SDK's own servicer (another pulumi-policy version) each policy gets a new list and
 the model is rebuilt per policy: slower, same verdicts. Rule results are cached on the model per
@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, Mapping, Sequence
 
-from .network import NetworkModel, build_model
+from .builder import build_model
+from .network import NetworkModel
 
 _lock = threading.Lock()
 _last: list = [None, None]  # [the resources list (kept alive so its identity stays unique), its model]

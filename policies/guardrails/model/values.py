@@ -1,10 +1,13 @@
-"""Plain-value helpers: unwrap pulumi_policy proxies, recognise unknowns, parse booleans and CIDRs."""
+"""Plain-value helpers of the model and the rules: unwrap pulumi_policy proxies, recognise unknowns, parse
+booleans, lists and CIDRs."""
 from __future__ import annotations
 
+import base64
 import ipaddress
 from typing import Any, Iterable, List, Optional
 
-# Sentinels the engine sends for values that are not known at preview (pulumi_policy.proxy).
+# The wire sentinels the engine sends for values that are not known at preview (pulumi_policy.proxy);
+# plain() turns each into UNKNOWN, the model's one "not known at preview" value.
 UNKNOWN_SENTINELS = frozenset({
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
@@ -14,7 +17,6 @@ UNKNOWN_SENTINELS = frozenset({
     "e48ece36-62e2-4504-bad9-02848725956a",  # archive
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
 })
-UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 class _Unknown:
@@ -33,6 +35,16 @@ UNKNOWN = _Unknown()
 
 def is_unknown(v: Any) -> bool:
     return v is UNKNOWN or (isinstance(v, str) and v in UNKNOWN_SENTINELS)
+
+
+def proxy_target(props: Any) -> Any:
+    """The plain dict behind a pulumi_policy props proxy (its "__target"); anything else as it is."""
+    if isinstance(props, dict):
+        return props
+    try:
+        return props["__target"]
+    except Exception:  # noqa: BLE001 - not a proxy
+        return props
 
 
 def plain(v: Any) -> Any:
@@ -130,5 +142,27 @@ def is_open_cidr(c: Any) -> bool:
     return n is not None and n.prefixlen == 0
 
 
-def strs(items: Iterable[Any]) -> List[str]:
-    return [i for i in items if isinstance(i, str)]
+def cidr_list(v: Any) -> List[Any]:
+    """A CIDR list input as a list: [] for None, [UNKNOWN] for an unknown list."""
+    if v is None:
+        return []
+    if v is UNKNOWN:
+        return [UNKNOWN]
+    return list(as_list(v))
+
+
+def unique_by_identity(items: List[Any]) -> List[Any]:
+    seen, out = set(), []
+    for i in items:
+        if id(i) not in seen:
+            seen.add(id(i))
+            out.append(i)
+    return out
+
+
+def decode_base64(s: str) -> str:
+    """Text of a base64 value (launch template userData); the value itself if it is not base64."""
+    try:
+        return base64.b64decode(s, validate=False).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - binascii.Error and friends
+        return s

@@ -1,4 +1,6 @@
-"""Shared machinery of the guardrails rules: findings, config defaults, policy objects, subnet facts."""
+"""The base of every guardrails rule: it owns the plumbing (policy objects, settings, result caching), so
+each rule module only declares its name, requirement, source, settings schema and check (Checkov style).
+Also the subnet facts several rules share."""
 from __future__ import annotations
 
 import json
@@ -10,12 +12,15 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
 
 from .. import analysis
 from ..model import model_for
-from ..model import types as T
-from ..model.network import Cluster, NetworkModel, NodeGroup, Res, Subnet
-from ..model.values import UNKNOWN, plain
+from ..model.entities import Res, Subnet
+from ..model.network import NetworkModel
+from ..model.values import UNKNOWN, plain, proxy_target
 
 UNDECIDABLE_PREFIX = "cannot decide at preview: "
-BASELINE_SERVICES = ["ec2", "ecr.api", "ecr.dkr", "sts"]
+# The default of requiredServices: the Interface endpoints a private-only cluster's nodes need (Amazon EKS
+# User Guide, private-clusters; eksctl's fully-private baseline). The S3 Gateway endpoint is always
+# required and is not part of this setting. (The program's own endpoint list is stack_config's.)
+DEFAULT_REQUIRED_INTERFACE_SERVICES = ["ec2", "ecr.api", "ecr.dkr", "sts"]
 
 
 @dataclass
@@ -37,8 +42,6 @@ class Rule:
     # resource-level rules: the types they judge and a check on one resource
     resource_types: Sequence[str] = ()
     check_resource: Optional[Callable[[Res, Dict[str, Any]], Iterable[Finding]]] = None
-    # the advisory companion reports the undecidable findings that every other rule keeps to itself
-    reports_undecidable: bool = False
 
     @property
     def description(self) -> str:
@@ -80,7 +83,7 @@ class Rule:
             def validate_resource(args, report_violation):
                 if args.resource_type not in types:
                     return
-                res = Res(args.urn, args.resource_type, args.name, plain(_target(args.props)) or {}, [], {},
+                res = Res(args.urn, args.resource_type, args.name, plain(proxy_target(args.props)) or {}, [], {},
                           getattr(args.opts, "parent", None))
                 for f in self.check_resource(res, self.settings(analysis.current())):
                     if not f.undecidable:
@@ -94,20 +97,11 @@ class Rule:
             run = analysis.current()
             model = model_for(args.resources, run.component_inputs)
             for f in self.results(model, self.settings(run)):
-                if self.reports_undecidable or not f.undecidable:
+                if not f.undecidable:
                     report_violation(f.message, f.urn)
 
         return StackValidationPolicy(name=self.name, description=self.description, validate=validate_stack,
                                      enforcement_level=self.enforcement, config_schema=schema)
-
-
-def _target(props: Any) -> Any:
-    if isinstance(props, dict):
-        return props
-    try:
-        return props["__target"]
-    except Exception:  # noqa: BLE001
-        return props
 
 
 def undecided(urn: str, policy: str, what: str, key: Any = None) -> Finding:
@@ -117,7 +111,7 @@ def undecided(urn: str, policy: str, what: str, key: Any = None) -> Finding:
 SERVICES_PROPERTY = {
     "type": "array",
     "items": {"type": "string"},
-    "default": list(BASELINE_SERVICES),
+    "default": list(DEFAULT_REQUIRED_INTERFACE_SERVICES),
     "description": "Short names of the AWS services (com.amazonaws.<region>.<name>) that need an Interface "
                    "endpoint with private DNS in a private-only cluster's VPC.",
 }
@@ -175,26 +169,3 @@ def public_subnets(subnets: Iterable[Subnet]):
         elif igw is UNKNOWN or mp is UNKNOWN:
             unsure.append(s.res.label)
     return bad, unsure
-
-
-def subnet_label(s: Subnet) -> str:
-    return s.res.label
-
-
-def clusters(model: NetworkModel) -> List[Cluster]:
-    return list(model.clusters.values())
-
-
-def node_groups(c: Cluster, fargate: Optional[bool] = None) -> List[NodeGroup]:
-    if fargate is None:
-        return c.node_groups
-    return [n for n in c.node_groups if n.is_fargate == fargate]
-
-
-def flag_text(v: Any) -> str:
-    return "unknown" if v is UNKNOWN else str(v).lower()
-
-
-def join(items: Iterable[str]) -> str:
-    items = list(items)
-    return "; ".join(items)

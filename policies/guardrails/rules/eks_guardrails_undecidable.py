@@ -32,4 +32,4 @@ def make(rules):
         requirement="Reports, without blocking, every check the other eks-network-guardrails policies could not "
                     "decide because a value is unknown at preview or a reference leaves the stack.",
         source="pulumi_policy reports with the reporting policy's enforcement level only; see docs/policies.md.",
-        check=check, enforcement=EnforcementLevel.ADVISORY, reports_undecidable=True)
+        check=check, enforcement=EnforcementLevel.ADVISORY)

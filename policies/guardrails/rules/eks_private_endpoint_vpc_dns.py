@@ -1,7 +1,7 @@
 """eks-private-endpoint-vpc-dns: with the private endpoint on, the VPC has DNS support and hostnames."""
 from __future__ import annotations
 
-from ..model.network import Vpc
+from ..model.entities import Vpc
 from ..model.values import UNKNOWN
 from .base import Finding, Rule, undecided
 

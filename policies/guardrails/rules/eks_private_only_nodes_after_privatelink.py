@@ -1,18 +1,10 @@
 """eks-private-only-nodes-after-privatelink: node groups of a private-only cluster wait for the endpoints."""
 from __future__ import annotations
 
-from ..model.network import Vpc
+from ..model.entities import Vpc
 from .base import SERVICES_PROPERTY, Finding, Rule
 
 NAME = "eks-private-only-nodes-after-privatelink"
-
-
-def _ancestors(model, urn):
-    out, p, n = [], model.parent_of.get(urn), 0
-    while p is not None and n < 64:
-        out.append(p)
-        p, n = model.parent_of.get(p), n + 1
-    return out
 
 
 def check(model, cfg):
@@ -28,7 +20,7 @@ def check(model, cfg):
         for ng in c.node_groups:
             if ng.is_fargate:
                 continue
-            starts = [r.urn for r in ng.dependency_roots] + _ancestors(model, ng.res.urn)
+            starts = [r.urn for r in ng.dependency_roots] + list(model.ancestors(ng.res.urn))
             reached = model.depends_on(starts, targets)
             missing = [targets[u] for u in targets if u not in reached]
             if missing:

@@ -1,7 +1,7 @@
 """eks-private-only-privatelink: a private-only cluster's VPC has the PrivateLink endpoints its nodes need."""
 from __future__ import annotations
 
-from ..model.network import Vpc
+from ..model.entities import Vpc
 from ..model.values import UNKNOWN
 from .base import SERVICES_PROPERTY, Finding, Rule, undecided
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.network import Vpc
+from ..model.entities import Vpc
 from ..model.values import UNKNOWN, cidr_within
 from .base import Finding, Rule, undecided
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import types as T
-from ..model.network import Res, endpoint_access
+from ..model.entities import Res, endpoint_access
 from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
 from pulumi_policy import EnforcementLevel
 from .base import Finding, Rule, undecided

@@ -1,0 +1,25 @@
+"""The builder passes, one per source of network facts, run in this order over one BuildContext.
+
+A pass reads the stack's resources (`ctx.each(type)`) and what earlier passes put on `ctx.model`, and adds
+its own entities. A new source of facts (an awsx.ec2.Vpc component, the account's default VPC) is one new
+module here with a `build(ctx)` function, inserted before the passes that use its facts.
+"""
+from __future__ import annotations
+
+from typing import Callable, List
+
+from . import clusters, endpoints, node_groups, routing, security_groups, vpcs
+from .context import BuildContext
+
+Pass = Callable[[BuildContext], None]
+
+PASSES: List[Pass] = [
+    vpcs.build,             # VPCs, subnets
+    routing.build,          # route tables, routes, associations, NAT gateways
+    security_groups.build,  # security groups, ingress rules
+    endpoints.build,        # VPC endpoints (need subnets, route tables, security groups)
+    clusters.build,         # EKS clusters (need subnets, VPCs, security groups)
+    node_groups.build,      # node groups (need clusters, subnets, launch templates)
+]
+
+__all__ = ["BuildContext", "Pass", "PASSES"]
