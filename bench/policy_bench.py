@@ -13,21 +13,37 @@ stack policy); the per-resource phase is two gRPC round trips per resource, whos
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from pulumi_policy import PolicyResource
+from pulumi_policy.policy import PolicyResourceOptions
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from guardrails.model import build_model
+from guardrails.rules import RULES
+from preflight.analyzer import PolicyPackProcess
+from preflight.export import read_export, write_export
+from preflight.recorder import record_program
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "policies")]
 
-from preflight.analyzer import PolicyPackProcess  # noqa: E402
-from preflight.export import read_export, write_export  # noqa: E402
-from preflight.recorder import record_program  # noqa: E402
 
-from guardrails.fixtures.cases import PROGRAM, VALID  # noqa: E402
+def _fixture_cases():
+    """tests/policies/fixture_cases.py (the fixture program and its valid layouts), loaded from its file:
+    the tests folder is not a package of the project."""
+    spec = importlib.util.spec_from_file_location("fixture_cases", ROOT / "tests" / "policies" / "fixture_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_CASES = _fixture_cases()
+PROGRAM, VALID = _CASES.PROGRAM, _CASES.VALID
 
 STACK = "bench"
 
@@ -128,11 +144,6 @@ def empty_rpc_ms(pack, calls: int = 2000) -> float:
 def guardrails_time(stack) -> float:
     """Model build + every rule, in process, on the resources as the SDK hands them to a stack policy
     (the SDK's own per-policy deserialization is excluded)."""
-    from pulumi_policy import PolicyResource
-    from pulumi_policy.policy import PolicyResourceOptions
-    from pulumi_policy.proxy import unknown_checking_proxy
-    from guardrails.model import build_model
-    from guardrails.rules import RULES
     opts = PolicyResourceOptions(False, [], False, False, [], [], None)
     prs = {r.urn: PolicyResource(r.type, unknown_checking_proxy(json.loads(json.dumps(r.outputs))), r.urn, r.name,
                                  opts, None, None, [], {}) for r in stack.resources}

@@ -1,16 +1,13 @@
-"""Shared fixtures of the policy-pack tests: the pack (started once, as the CLI starts it) and helpers."""
-from __future__ import annotations
+"""Shared fixtures of the policy-pack tests: the pack, started once as the CLI starts it.
 
-import sys
-from pathlib import Path
+The project is installed editable (`make env`): `guardrails` and `preflight` import as packages. pytest
+puts this folder on sys.path (rootdir-relative, no __init__.py), so the helper modules beside this file
+(policy_test_helpers, fixture_cases, fixture_runs, stack_builder) import by name from any test below it."""
+from __future__ import annotations
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACK = ROOT / "policies"
-for p in (str(ROOT), str(PACK), str(Path(__file__).parent)):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+from policy_test_helpers import PACK
 
 
 @pytest.fixture(scope="session")
@@ -18,4 +15,3 @@ def pack():
     from preflight.analyzer import PolicyPackProcess
     with PolicyPackProcess(PACK) as proc:
         yield proc
-

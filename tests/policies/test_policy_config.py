@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardrails.fixtures.cases import PROGRAM, Case
+from fixture_cases import PROGRAM, Case
 from preflight.analyzer import PolicyPackProcess
 from preflight.recorder import record_program
 

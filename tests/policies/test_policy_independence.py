@@ -9,12 +9,11 @@ subsets. The pack is started once per config; the recordings are made once.
 """
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
 
-from guardrails.fixtures.cases import FAILING, PROGRAM, VALID, Case
+from fixture_cases import FAILING, PROGRAM, VALID, Case
 from guardrails.rules import RULES
 from preflight.analyzer import PolicyPackProcess
 from preflight.recorder import record_program
@@ -91,34 +90,3 @@ def test_issue_reproduction_component_no_ecr_dkr_with_two_policies_disabled():
     assert mandatory(vs) == ["eks-private-only-privatelink"], [v.message for v in vs]
     assert "ecr.dkr" in next(v.message for v in vs if v.policy == "eks-private-only-privatelink")
     assert not [v for v in vs if v.policy == "eks-cluster-subnets-multi-az"]
-
-
-def _ecr_dkr_dns_unknown(form):
-    """The valid private/managed layout whose ecr.dkr endpoint's privateDnsEnabled is unknown at preview."""
-    st = record_program(PROGRAM, "fixture", Case("private", "managed").config(form), preview=True)
-    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown-value sentinel
-    hits = 0
-    for i, r in enumerate(st.resources):
-        if r.type == "aws:ec2/vpcEndpoint:VpcEndpoint" and str(r.inputs.get("serviceName", "")).endswith(".ecr.dkr"):
-            st.resources[i] = dataclasses.replace(r, inputs={**r.inputs, "privateDnsEnabled": unknown},
-                                                  outputs={**r.outputs, "privateDnsEnabled": unknown})
-            hits += 1
-    assert hits == 1
-    return st
-
-
-@pytest.mark.parametrize("form", ["raw", "component"])
-def test_undecidable_companion_uses_the_users_settings(form):
-    """eks-guardrails-undecidable re-runs eks-private-only-privatelink with the user's requiredServices: an
-    unknown privateDnsEnabled on the ecr.dkr endpoint is a note by default, and none when the user's
-    requiredServices leave ecr.dkr out (the rule itself does not look at that endpoint then)."""
-    st = _ecr_dkr_dns_unknown(form)
-    with PolicyPackProcess(PACK, {}) as pack:
-        notes = [v.message for v in pack.analyze(st) if v.policy == "eks-guardrails-undecidable"]
-    assert any("[eks-private-only-privatelink] privateDnsEnabled of the ecr.dkr endpoint" in m for m in notes), notes
-    settings = {"requiredServices": ["ec2", "ecr.api", "sts"]}
-    with PolicyPackProcess(PACK, {"eks-private-only-privatelink": settings,
-                                  "eks-private-only-nodes-after-privatelink": settings}) as pack:
-        vs = pack.analyze(st)
-    assert mandatory(vs) == [], [v.message for v in vs]
-    assert [v.message for v in vs if v.policy == "eks-guardrails-undecidable"] == []

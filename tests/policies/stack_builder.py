@@ -1,10 +1,16 @@
-"""Fast unit tests of the network model and rules on pulumi_policy objects built directly."""
+"""A terse builder of stacks for model and rule unit tests: pulumi_policy PolicyResource objects built
+directly (no program, no gRPC), linked by name through dependencies and propertyDependencies.
+
+    s = Stack()
+    s.add("aws:ec2/vpc:Vpc", "vpc", {"id": U, "cidrBlock": "10.0.0.0/16"})
+    s.add("aws:ec2/subnet:Subnet", "sn-a", {"vpcId": U}, {"vpcId": ["vpc"]})
+    findings(s.args(), "eks-cluster-subnets-multi-az")
+"""
 from __future__ import annotations
 
 from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
 
 from guardrails.model import build_model
-from guardrails.model.values import UNKNOWN, tri_bool
 from guardrails.rules import RULES_BY_NAME
 
 U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -54,7 +60,7 @@ def private_cluster(known_ids: bool, **mut):
         n = "ep-" + svc
         s.add("aws:ec2/vpcEndpoint:VpcEndpoint", n, {"id": i("vpce-" + svc), "vpcId": i("vpc-1"),
               "serviceName": f"com.amazonaws.us-east-1.{svc}", "vpcEndpointType": "Interface",
-              "privateDnsEnabled": True, "subnetIds": [i("subnet-a"), i("subnet-b")],
+              "privateDnsEnabled": mut.get("private_dns", {}).get(svc, True), "subnetIds": [i("subnet-a"), i("subnet-b")],
               "securityGroupIds": [i("sg-ep")]},
               {"vpcId": ["vpc"], "subnetIds": ["sn-a", "sn-b"], "securityGroupIds": ["ep-sg"]})
         eps.append(n)
@@ -82,66 +88,3 @@ def all_mandatory(args):
     m = build_model(args.resources)
     return sorted({r.name for r in RULES_BY_NAME.values()
                    for f in r.results(m, r.defaults()) if not f.undecidable and r.enforcement.value == "mandatory"})
-
-
-def test_tri_bool_accepts_strings():
-    assert tri_bool("true") is True and tri_bool("False") is False and tri_bool(None, True) is True
-    assert tri_bool(U) is UNKNOWN
-
-
-def test_valid_private_cluster_passes_with_known_and_unknown_ids():
-    for known in (True, False):
-        assert all_mandatory(private_cluster(known).args()) == []
-
-
-def test_model_links_by_urn_when_ids_unknown():
-    m = build_model(private_cluster(False).args().resources)
-    c = next(iter(m.clusters.values()))
-    assert [s.res.name for s in c.subnets] == ["sn-a", "sn-b"]
-    assert c.vpc.res.name == "vpc"
-    ng = c.node_groups[0]
-    assert ng.cluster is c and len(ng.subnets) == 2
-    s3 = m.endpoints[urn("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-s3")]
-    assert sorted(rt.res.name for rt in s3.route_tables) == ["rt-a", "rt-b"]
-
-
-def test_model_links_by_id_without_property_dependencies():
-    s = private_cluster(True)
-    for r in s.res.values():
-        r._pdeps = {}
-    m = build_model(s.args().resources)
-    c = next(iter(m.clusters.values()))
-    assert [x.res.name for x in c.subnets] == ["sn-a", "sn-b"]
-    assert c.node_groups and c.node_groups[0].subnets[0].route_table.res.name == "rt-a"
-
-
-def test_missing_ecr_dkr_is_one_violation_naming_it():
-    for known in (True, False):
-        f = findings(private_cluster(known, services=["ec2", "ecr.api", "sts"]).args(), "eks-private-only-privatelink")
-        assert len(f) == 1 and "ecr.dkr" in f[0].message and f[0].urn.endswith("::vpc")
-
-
-def test_string_booleans_and_dns():
-    f = findings(private_cluster(False, map="true").args(), "eks-private-endpoint-node-subnets")
-    assert len(f) == 1 and "sn-a" in f[0].message and "sn-b" in f[0].message  # one message, both subnets
-    f = findings(private_cluster(False, dns="false").args(), "eks-private-endpoint-vpc-dns")
-    assert len(f) == 1 and "enableDnsHostnames" in f[0].message
-
-
-def test_unknown_flag_is_undecidable_not_a_pass_or_crash():
-    args = private_cluster(False, map=U).args()
-    assert findings(args, "eks-private-endpoint-node-subnets") == []
-    und = findings(args, "eks-private-endpoint-node-subnets", undecidable=True)
-    assert und and und[0].message.startswith("cannot decide at preview: [eks-private-endpoint-node-subnets]")
-
-
-def test_nodes_without_dependency_on_endpoints():
-    f = findings(private_cluster(False, deps=["ep-s3"]).args(), "eks-private-only-nodes-after-privatelink")
-    assert len(f) == 1 and "ep-ecr.dkr" in f[0].message
-
-
-def test_stack_policy_runs_through_the_sdk_object():
-    rule = RULES_BY_NAME["eks-private-only-privatelink"]
-    got = []
-    rule.policy().validate(private_cluster(False, services=["ec2"]).args(), lambda m, u=None: got.append((m, u)))
-    assert len(got) == 1 and "ecr.api, ecr.dkr, sts" in got[0][0]

@@ -1,19 +1,19 @@
-"""Every fixture case through preflight and the real analyzer protocol.
+"""The fixture cases through preflight and the real analyzer protocol, shared by the per-policy modules.
 
 Paths: preview (program recorded by preflight with ids unknown), export (recorded as after `pulumi up`,
 written as a `pulumi stack export` file and read back, ids known) and export with propertyDependencies
-stripped (only ids can relate the resources). Forms: raw aws:* resources and pulumi-eks components."""
+stripped (only ids can relate the resources). Forms: raw aws:* resources and pulumi-eks components.
+Recordings are cached for the session: a valid layout is recorded once for every module that uses it."""
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
 
-from guardrails.fixtures.cases import FAILING, PROGRAM, VALID
+from fixture_cases import FAILING, PROGRAM, VALID
+from policy_test_helpers import advisory, mandatory
 from preflight.export import read_export, write_export
 from preflight.recorder import record_program
-
-from policy_test_helpers import advisory, mandatory
 
 PATHS = ("preview", "export", "export-ids-only")
 _cache: dict = {}
@@ -35,21 +35,25 @@ def recorded(case, form, path, tmp_path_factory):
     return st
 
 
-def _params(cases):
+def params(cases):
     return [pytest.param(c, f, p, id=f"{c.id}:{f}:{p}") for c in cases for f in c.forms for p in PATHS]
 
 
-@pytest.mark.parametrize("case,form,path", _params(VALID))
-def test_valid_layouts_pass(pack, case, form, path, tmp_path_factory):
-    vs = pack.analyze(recorded(case, form, path, tmp_path_factory))
-    assert mandatory(vs) == [], [v.message for v in vs]
-    assert advisory(vs) == (["eks-public-access-cidrs"] if case.advisory_open else [])
-    # nothing is left undecided on these layouts, neither at preview nor from an export
-    assert [v.message for v in vs if v.policy == "eks-guardrails-undecidable"] == []
+def failing(policy: str):
+    """The failing cases of one policy (each one mutation away from a valid layout)."""
+    cases = [c for c in FAILING if c.policy == policy]
+    assert len(cases) >= 2, policy  # the catalog promises at least two failing mutations per policy
+    return params(cases)
 
 
-@pytest.mark.parametrize("case,form,path", _params(FAILING))
-def test_failing_fixture_reports_exactly_its_policy(pack, case, form, path, tmp_path_factory):
+def valid_siblings(policy: str):
+    """The valid layouts the failing cases of `policy` are mutations of (their pass side)."""
+    layouts = {(c.mode, c.plane) for c in FAILING if c.policy == policy}
+    return params([v for v in VALID if (v.mode, v.plane) in layouts])
+
+
+def assert_reports_exactly(pack, case, form, path, tmp_path_factory):
+    """The failing case is reported by its policy alone, once, on a fixture URN (no cascade)."""
     vs = pack.analyze(recorded(case, form, path, tmp_path_factory))
     if case.policy == "eks-public-access-cidrs":
         assert mandatory(vs) == [], [v.message for v in vs]
@@ -60,3 +64,13 @@ def test_failing_fixture_reports_exactly_its_policy(pack, case, form, path, tmp_
     assert len(mine) == 1, [v.message for v in mine]  # one violation per problem, no cascade
     assert mine[0].urn.startswith("urn:pulumi:fixture::")
     assert advisory(vs) == (["eks-public-access-cidrs"] if case.advisory_open else [])
+
+
+def assert_passes(pack, policy, case, form, path, tmp_path_factory):
+    """The valid layout: nothing from `policy`."""
+    vs = pack.analyze(recorded(case, form, path, tmp_path_factory))
+    assert [v.message for v in vs if v.policy == policy] == []
+
+
+__all__ = ["PATHS", "VALID", "recorded", "params", "failing", "valid_siblings", "assert_reports_exactly",
+           "assert_passes"]

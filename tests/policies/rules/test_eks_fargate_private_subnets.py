@@ -1,0 +1,25 @@
+"""eks-fargate-private-subnets: Fargate profile subnets have no default route to an internet gateway and do not
+map public IPs.
+
+Source: AWS Fargate profile docs and CreateFargateProfile API: only private subnets with no direct route to an
+internet gateway are accepted.
+Fail side: each failing fixture case of this policy is reported by it alone, once. Pass side: the valid
+layouts those cases are mutations of report nothing from it. Every path (preview, export, ids only).
+"""
+from __future__ import annotations
+
+import pytest
+
+from fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+
+POLICY = "eks-fargate-private-subnets"
+
+
+@pytest.mark.parametrize("case,form,path", failing(POLICY))
+def test_failing_fixture_reports_exactly_this_policy(pack, case, form, path, tmp_path_factory):
+    assert_reports_exactly(pack, case, form, path, tmp_path_factory)
+
+
+@pytest.mark.parametrize("case,form,path", valid_siblings(POLICY))
+def test_valid_layout_passes(pack, case, form, path, tmp_path_factory):
+    assert_passes(pack, POLICY, case, form, path, tmp_path_factory)

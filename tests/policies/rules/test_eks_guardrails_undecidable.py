@@ -1,0 +1,40 @@
+"""eks-guardrails-undecidable (advisory): the checks the other policies could not decide at preview.
+
+It re-runs every catalog rule, so it must run each with the settings the user gave that rule (what
+Configure delivered), not the schema defaults. Case: Amazon EKS User Guide, private-clusters: a
+private-only cluster's Interface endpoints need private DNS; an ecr.dkr endpoint whose privateDnsEnabled is
+unknown at preview is undecidable while ecr.dkr is a required service, and irrelevant once it is not.
+"""
+from __future__ import annotations
+
+from guardrails.analysis import Analysis, analyzing
+from guardrails.model import build_model
+from guardrails.rules import RULES_BY_NAME
+from stack_builder import U, private_cluster
+
+COMPANION = RULES_BY_NAME["eks-guardrails-undecidable"]
+PRIVATELINK = "eks-private-only-privatelink"
+NOTE = "[eks-private-only-privatelink] privateDnsEnabled of the ecr.dkr endpoint"
+WITHOUT_ECR_DKR = {"requiredServices": ["ec2", "ecr.api", "sts"]}
+
+
+def companion_notes(policy_config):
+    model = build_model(private_cluster(False, private_dns={"ecr.dkr": U}).args().resources)
+    with analyzing(Analysis(policy_config=policy_config)):  # what the servicer sets from Configure
+        return [f.message for f in COMPANION.results(model, {})]
+
+
+def test_reports_what_the_rule_cannot_decide_with_default_settings():
+    assert any(NOTE in m for m in companion_notes(None))  # never configured: the schema defaults
+    assert any(NOTE in m for m in companion_notes({PRIVATELINK: RULES_BY_NAME[PRIVATELINK].defaults()}))
+
+
+def test_uses_the_users_settings_of_each_rule():
+    assert [m for m in companion_notes({PRIVATELINK: WITHOUT_ECR_DKR}) if PRIVATELINK in m] == []
+
+
+def test_the_rule_itself_agrees_with_the_companion():
+    model = build_model(private_cluster(False, private_dns={"ecr.dkr": U}).args().resources)
+    rule = RULES_BY_NAME[PRIVATELINK]
+    assert any(NOTE in f.message and f.undecidable for f in rule.results(model, rule.defaults()))
+    assert rule.results(model, WITHOUT_ECR_DKR) == []

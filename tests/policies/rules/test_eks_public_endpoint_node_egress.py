@@ -1,0 +1,26 @@
+"""eks-public-endpoint-node-egress: Public-only endpoint: every node subnet reaches the endpoint (default route
+to an internet gateway with mapPublicIpOnLaunch = true or a launch-template public IP, or a default route to a
+NAT gateway); with restricted publicAccessCidrs, the nodes' NAT Elastic IPs are inside them.
+
+Source: Amazon EKS User Guide, cluster-endpoint (restricting public access without the private endpoint) and
+managed-node-groups (public IP only from the subnet setting); eksctl docs vpc-cluster-access.
+Fail side: each failing fixture case of this policy is reported by it alone, once. Pass side: the valid
+layouts those cases are mutations of report nothing from it. Every path (preview, export, ids only).
+"""
+from __future__ import annotations
+
+import pytest
+
+from fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+
+POLICY = "eks-public-endpoint-node-egress"
+
+
+@pytest.mark.parametrize("case,form,path", failing(POLICY))
+def test_failing_fixture_reports_exactly_this_policy(pack, case, form, path, tmp_path_factory):
+    assert_reports_exactly(pack, case, form, path, tmp_path_factory)
+
+
+@pytest.mark.parametrize("case,form,path", valid_siblings(POLICY))
+def test_valid_layout_passes(pack, case, form, path, tmp_path_factory):
+    assert_passes(pack, POLICY, case, form, path, tmp_path_factory)

@@ -1,0 +1,39 @@
+"""Unit tests of the network model on stacks built directly (stack_builder.py): references resolve by URN
+when ids are unknown (preview) and by id without propertyDependencies (export), per Amazon EKS User Guide,
+private-clusters (the valid private-only layout)."""
+from __future__ import annotations
+
+from guardrails.model import build_model
+from guardrails.model.values import UNKNOWN, tri_bool
+from stack_builder import U, all_mandatory, private_cluster, urn
+
+
+def test_tri_bool_accepts_strings():
+    assert tri_bool("true") is True and tri_bool("False") is False and tri_bool(None, True) is True
+    assert tri_bool(U) is UNKNOWN
+
+
+def test_valid_private_cluster_passes_with_known_and_unknown_ids():
+    for known in (True, False):
+        assert all_mandatory(private_cluster(known).args()) == []
+
+
+def test_model_links_by_urn_when_ids_unknown():
+    m = build_model(private_cluster(False).args().resources)
+    c = next(iter(m.clusters.values()))
+    assert [s.res.name for s in c.subnets] == ["sn-a", "sn-b"]
+    assert c.vpc.res.name == "vpc"
+    ng = c.node_groups[0]
+    assert ng.cluster is c and len(ng.subnets) == 2
+    s3 = m.endpoints[urn("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-s3")]
+    assert sorted(rt.res.name for rt in s3.route_tables) == ["rt-a", "rt-b"]
+
+
+def test_model_links_by_id_without_property_dependencies():
+    s = private_cluster(True)
+    for r in s.res.values():
+        r._pdeps = {}
+    m = build_model(s.args().resources)
+    c = next(iter(m.clusters.values()))
+    assert [x.res.name for x in c.subnets] == ["sn-a", "sn-b"]
+    assert c.node_groups and c.node_groups[0].subnets[0].route_table.res.name == "rt-a"
