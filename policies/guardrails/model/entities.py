@@ -232,6 +232,3 @@ def service_short_name(service: Any) -> Any:
     if len(parts) >= 4 and parts[0] in ("com", "cn") and parts[1] == "amazonaws":
         return ".".join(parts[3:])
     return service
-
-
-# ---------------------------------------------------------------------------------------------- the model
