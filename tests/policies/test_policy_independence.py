@@ -25,7 +25,6 @@ RECORDINGS = [(f"{c.id}:{form}", c, form) for c in VALID + FAILING for form in c
 
 
 def _subsets():
-    yield "none-disabled", ()
     for name in NAMES:
         yield f"without-{name}", (name,)
     for name in NAMES:
