@@ -51,9 +51,10 @@ class Rule:
         return {k: v["default"] for k, v in self.config_properties.items() if "default" in v}
 
     def settings(self, run: analysis.Analysis) -> Dict[str, Any]:
-        """This rule's settings in an analysis: what Configure delivered for it (the engine reconciled
-        the user's config with the schema defaults, so nothing is added here); the schema defaults when
-        the pack was never configured (a servicer driven without Configure, the unit tests)."""
+        """This rule's settings in an analysis: what Configure delivered for it, used as is (the engine
+        fills in the schema defaults before it configures a pack: pulumi/pulumi pkg/resource/analyzer
+        config.go ReconcilePolicyPackConfig, and preflight's reconcile); the schema defaults when the pack
+        was never configured (a servicer driven without Configure, the unit tests)."""
         if run.policy_config is None:
             return self.defaults()
         return {k: plain(v) for k, v in (run.policy_config.get(self.name) or {}).items()}
