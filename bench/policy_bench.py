@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import sys
 import re
 import tempfile
 import time
@@ -38,6 +39,7 @@ def _fixture_cases():
     the tests folder is not a package of the project."""
     spec = importlib.util.spec_from_file_location("fixture_cases", ROOT / "tests" / "policies" / "fixture_cases.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
