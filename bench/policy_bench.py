@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import sys
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path

@@ -32,9 +32,6 @@ _Base = sdk._PolicyAnalyzerServicer
 class SharedStackServicer(_Base):
     """``_PolicyAnalyzerServicer`` whose ``AnalyzeStack`` deserializes the stack once."""
 
-    def _private(self, name: str):
-        return getattr(self, f"_PolicyAnalyzerServicer__{name}")
-
     def _stack_resources(self, request) -> List[sdk.PolicyResource]:
         resources: List[sdk.PolicyResource] = []
         by_urn: Dict[str, sdk.PolicyResource] = {}
@@ -59,8 +56,10 @@ class SharedStackServicer(_Base):
         self._configure_runtime_settings()
         response = proto.AnalyzeResponse()
         resources = None
-        pack_name, pack_version = self._private("policy_pack_name"), self._private("policy_pack_version")
-        for policy in self._private("policies"):
+        # the SDK servicer's private attributes (name-mangled; pinned version, see WRITTEN_FOR)
+        pack_name = self._PolicyAnalyzerServicer__policy_pack_name
+        pack_version = self._PolicyAnalyzerServicer__policy_pack_version
+        for policy in self._PolicyAnalyzerServicer__policies:
             level = self._get_enforcement_level(policy)
             if level == sdk.EnforcementLevel.DISABLED or not isinstance(policy, sdk.StackValidationPolicy):
                 continue
@@ -71,7 +70,7 @@ class SharedStackServicer(_Base):
             if resources is None:
                 resources = self._stack_resources(request)
             args = sdk.StackValidationArgs(resources, self._get_policy_config(policy.name),
-                                           self._private("stack_tags"))
+                                           self._PolicyAnalyzerServicer__stack_tags)
             try:
                 result = policy.validate(args, report_violation)
                 if isawaitable(result):

@@ -1,6 +1,5 @@
 """The base of every guardrails rule: it owns the plumbing (policy objects, settings, result caching), so
-each rule module only declares its name, requirement, source, settings schema and check (Checkov style).
-Also the subnet facts several rules share."""
+each rule module only declares its name, requirement, source, settings schema and check (Checkov style)."""
 from __future__ import annotations
 
 import json
@@ -12,9 +11,9 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
 
 from .. import analysis
 from ..model import model_for
-from ..model.entities import Res, Subnet
+from ..model.entities import Res
 from ..model.network import NetworkModel
-from ..model.values import UNKNOWN, plain, proxy_target
+from ..model.values import plain, proxy_target
 
 UNDECIDABLE_PREFIX = "cannot decide at preview: "
 # The default of requiredServices: the Interface endpoints a private-only cluster's nodes need (Amazon EKS
@@ -116,57 +115,3 @@ SERVICES_PROPERTY = {
     "description": "Short names of the AWS services (com.amazonaws.<region>.<name>) that need an Interface "
                    "endpoint with private DNS in a private-only cluster's VPC.",
 }
-
-
-# ------------------------------------------------------------------------------------------ facts helpers
-
-def route_facts(s: Subnet):
-    """(has IPv4 default route kinds, igw_any) for a subnet.
-
-    kinds: set of "igw" / "nat" / "other" / "unknown" among its IPv4 default routes, or UNKNOWN when the
-    route table cannot be resolved. nats: the NAT gateways (model objects) its default routes use."""
-    rt = s.effective_route_table()
-    if rt is UNKNOWN:
-        return UNKNOWN, []
-    if rt is None:
-        return set(), []
-    kinds, nats = set(), []
-    for r in rt.routes:
-        if r.v4_default is False:
-            continue
-        if r.v4_default is UNKNOWN:
-            kinds.add("unknown")
-            continue
-        kinds.add("unknown" if r.kind is UNKNOWN else r.kind)
-        if r.kind == "nat":
-            nats.extend(r.targets)
-            if not r.targets:
-                kinds.add("nat-unresolved")
-    return kinds, nats
-
-
-def igw_route(s: Subnet) -> Any:
-    rt = s.effective_route_table()
-    if rt is UNKNOWN:
-        return UNKNOWN
-    if rt is None:
-        return False
-    return rt.igw_route()
-
-
-def public_subnets(subnets: Iterable[Subnet]):
-    """(bad, unsure): labels of the subnets that map public IPs or route 0.0.0.0/0 to an internet gateway,
-    each with its reasons, and of those where either fact is unknown."""
-    bad, unsure = [], []
-    for s in subnets:
-        igw, mp = igw_route(s), s.map_public
-        reasons = []
-        if mp is True:
-            reasons.append("mapPublicIpOnLaunch = true")
-        if igw is True:
-            reasons.append("a default route to an internet gateway")
-        if reasons:
-            bad.append(f"{s.res.label} has {' and '.join(reasons)}")
-        elif igw is UNKNOWN or mp is UNKNOWN:
-            unsure.append(s.res.label)
-    return bad, unsure

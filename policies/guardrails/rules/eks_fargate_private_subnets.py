@@ -1,7 +1,8 @@
 """eks-fargate-private-subnets: Fargate profile subnets are private (no IGW route, no public IP mapping)."""
 from __future__ import annotations
 
-from .base import Finding, Rule, public_subnets, undecided
+from .base import Finding, Rule, undecided
+from .subnet_facts import public_subnets
 
 NAME = "eks-fargate-private-subnets"
 

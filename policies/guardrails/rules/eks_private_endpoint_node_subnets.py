@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..model.values import UNKNOWN
-from .base import Finding, Rule, public_subnets, undecided
+from .base import Finding, Rule, undecided
+from .subnet_facts import public_subnets
 
 NAME = "eks-private-endpoint-node-subnets"
 

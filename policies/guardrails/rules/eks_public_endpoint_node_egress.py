@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
-from .base import Finding, Rule, route_facts, undecided
+from .base import Finding, Rule, undecided
+from .subnet_facts import route_facts
 
 NAME = "eks-public-endpoint-node-egress"
 
