@@ -21,8 +21,9 @@ def build_model(resources: Sequence[Any], component_inputs: Optional[Mapping[str
     try:
         model = NetworkModel()
         by_type: Dict[str, List[Res]] = {}
+        inputs = component_inputs or {}
         for pr in resources:
-            res = model.add(pr, component_inputs or {})
+            res = model.add(pr, inputs)
             if res is not None:
                 by_type.setdefault(res.type, []).append(res)
         ctx = BuildContext(model, by_type)
