@@ -27,7 +27,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from guardrails.model import build_model
 from guardrails.rules import RULES
-from preflight.analyzer import PolicyPackProcess
+from preflight.pack_process import PolicyPackProcess
 from preflight.export import read_export, write_export
 from preflight.recorder import record_program
 

@@ -10,8 +10,8 @@ import dataclasses
 
 import pytest
 
-from fixture_cases import FAILING, PROGRAM, VALID
-from policy_test_helpers import advisory, mandatory
+from tests.policies.fixture_cases import FAILING, PROGRAM, VALID
+from tests.policies.policy_test_helpers import advisory, mandatory
 from preflight.export import read_export, write_export
 from preflight.recorder import record_program
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from guardrails.model import build_model
 from guardrails.model.values import UNKNOWN, tri_bool
-from stack_builder import U, all_mandatory, private_cluster, urn
+from tests.policies.stack_builder import U, all_mandatory, private_cluster, urn
 
 
 def test_tri_bool_accepts_strings():

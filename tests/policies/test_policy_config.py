@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_cases import PROGRAM, Case
-from preflight.analyzer import PolicyPackProcess
+from tests.policies.fixture_cases import PROGRAM, Case
+from preflight.pack_process import PolicyPackProcess
 from preflight.recorder import record_program
 
-from policy_test_helpers import PACK
-from policy_test_helpers import mandatory
+from tests.policies.policy_test_helpers import PACK
+from tests.policies.policy_test_helpers import mandatory
 
 VALID = Case("private", "managed")
 NO_DKR = Case("private", "managed", "no-ecr-dkr", "eks-private-only-privatelink")

@@ -13,12 +13,11 @@ import random
 
 import pytest
 
-from fixture_cases import FAILING, PROGRAM, VALID, Case
 from guardrails.rules import RULES
-from preflight.analyzer import PolicyPackProcess
+from preflight.pack_process import PolicyPackProcess
 from preflight.recorder import record_program
-
-from policy_test_helpers import PACK, mandatory
+from tests.policies.fixture_cases import FAILING, PROGRAM, VALID, Case
+from tests.policies.policy_test_helpers import PACK, mandatory
 
 NAMES = [r.name for r in RULES]
 RECORDINGS = [(f"{c.id}:{form}", c, form) for c in VALID + FAILING for form in c.forms]

@@ -5,9 +5,9 @@ import glob
 
 import pytest
 
-from policy_test_helpers import PACK, ROOT
-from policy_test_helpers import mandatory
-from preflight.analyzer import PolicyPackProcess
+from tests.policies.policy_test_helpers import PACK, ROOT
+from tests.policies.policy_test_helpers import mandatory
+from preflight.pack_process import PolicyPackProcess
 from preflight.recorder import record_program
 from preflight.stackfile import load_stack_file
 

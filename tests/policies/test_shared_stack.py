@@ -10,9 +10,9 @@ from pulumi.runtime.proto import analyzer_pb2 as apb
 import pulumi_policy.policy as sdk
 from guardrails import servicer as pack_servicer
 from guardrails import shared_stack
-from fixture_cases import FAILING, PROGRAM, VALID
+from tests.policies.fixture_cases import FAILING, PROGRAM, VALID
 from guardrails.rules import ALL_POLICIES
-from preflight.analyzer import analyze_stack_request, marshal_properties
+from preflight.wire import analyze_stack_request, marshal_properties
 from preflight.recorder import record_program
 
 OURS = pack_servicer.GuardrailsServicer

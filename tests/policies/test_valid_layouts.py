@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_runs import VALID, params, recorded
-from policy_test_helpers import advisory, mandatory
+from tests.policies.fixture_runs import VALID, params, recorded
+from tests.policies.policy_test_helpers import advisory, mandatory
 
 
 @pytest.mark.parametrize("case,form,path", params(VALID))

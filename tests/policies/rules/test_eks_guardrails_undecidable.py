@@ -10,7 +10,7 @@ from __future__ import annotations
 from guardrails.analysis import Analysis, analyzing
 from guardrails.model import build_model
 from guardrails.rules import RULES_BY_NAME
-from stack_builder import U, private_cluster
+from tests.policies.stack_builder import U, private_cluster
 
 COMPANION = RULES_BY_NAME["eks-guardrails-undecidable"]
 PRIVATELINK = "eks-private-only-privatelink"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
 
 POLICY = "eks-private-endpoint-no-node-public-ip"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
-from stack_builder import findings, private_cluster
+from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+from tests.policies.stack_builder import findings, private_cluster
 
 POLICY = "eks-private-endpoint-vpc-dns"
 

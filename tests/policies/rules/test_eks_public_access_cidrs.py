@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
 
 POLICY = "eks-public-access-cidrs"
 
