@@ -8,6 +8,7 @@ every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` r
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Dict, Optional
 
 import pulumi_policy.policy as sdk
@@ -26,8 +27,11 @@ SDK_SERVICER = sdk._PolicyAnalyzerServicer
 class AnalysisRecorder:
     """Mixin over a ``_PolicyAnalyzerServicer`` (first in the MRO)."""
 
-    _policy_config: Optional[Dict[str, Dict[str, Any]]] = None
-    _component_inputs: Optional[Dict[str, Dict[str, Any]]] = None
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._policy_config: Optional[Dict[str, Dict[str, Any]]] = None  # None until Configure
+        self._component_inputs: Dict[str, Dict[str, Any]] = {}
+        self._lock = threading.Lock()  # the gRPC server may run Analyze calls on several threads
 
     def Configure(self, request, context):
         self._policy_config = {name: json_format.MessageToDict(c.properties)
@@ -35,16 +39,16 @@ class AnalysisRecorder:
         return super().Configure(request, context)
 
     def Analyze(self, request, context):
-        if self._component_inputs is None:
-            self._component_inputs = {}
         if request.type in T.COMPONENTS:
             inputs = plain(deserialize_properties(json_format.MessageToDict(request.properties)))
-            self._component_inputs[request.urn] = inputs if isinstance(inputs, dict) else {}
+            with self._lock:
+                self._component_inputs[request.urn] = inputs if isinstance(inputs, dict) else {}
         with analyzing(Analysis(policy_config=self._policy_config)):
             return super().Analyze(request, context)
 
     def AnalyzeStack(self, request, context):
-        inputs, self._component_inputs = self._component_inputs or {}, None
+        with self._lock:
+            inputs, self._component_inputs = self._component_inputs, {}
         with analyzing(Analysis(inputs, self._policy_config)):
             return super().AnalyzeStack(request, context)
 

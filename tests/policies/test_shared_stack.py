@@ -10,7 +10,7 @@ from pulumi.runtime.proto import analyzer_pb2 as apb
 import pulumi_policy.policy as sdk
 from guardrails import servicer as pack_servicer
 from guardrails import shared_stack
-from tests.policies.fixture_cases import FAILING, PROGRAM, VALID
+from tests.policies.fixture_cases import FAILING, PROGRAM, VALID, Case
 from guardrails.rules import ALL_POLICIES
 from preflight.wire import analyze_stack_request, marshal_properties
 from preflight.recorder import record_program
@@ -81,3 +81,18 @@ def test_installed_only_for_the_version_it_was_written_for(monkeypatch):
     monkeypatch.setattr(pack_servicer, "VERSION", shared_stack.WRITTEN_FOR)
     assert pack_servicer.install() is OURS and sdk._PolicyAnalyzerServicer is OURS
     assert issubclass(OURS, shared_stack.SharedStackServicer)
+
+
+def test_component_inputs_serve_one_analyze_stack_only():
+    """The inputs Analyze recorded belong to the AnalyzeStack that follows and are dropped after it: a second
+    AnalyzeStack without its Analyze calls no longer sees the pulumi-eks Cluster's subnets and endpoint flags
+    (Amazon EKS User Guide, private-clusters: the no-ecr-dkr layout lacks the ecr.dkr Interface endpoint)."""
+    stack = record_program(PROGRAM, "eq", Case("private", "managed", "no-ecr-dkr").config("component"))
+    sv = servicer(OURS)
+    for res in stack.resources:
+        sv.Analyze(apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
+                                      properties=marshal_properties(res.inputs)), None)
+    first = sv.AnalyzeStack(analyze_stack_request(stack), None)
+    assert "eks-private-only-privatelink" in {d.policyName for d in first.diagnostics}
+    again = sv.AnalyzeStack(analyze_stack_request(stack), None)
+    assert "eks-private-only-privatelink" not in {d.policyName for d in again.diagnostics}
