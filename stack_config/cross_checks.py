@@ -8,7 +8,10 @@ from typing import Any, Callable
 
 Problem = tuple[str, str]  # (key path without namespace, message)
 
-from .schema import BASELINE_INTERFACE_SERVICES, OPEN_TO_WORLD
+from .schema import BASELINE_INTERFACE_SERVICES, OPEN_TO_WORLD, instance_architecture
+
+# Data planes whose nodes run in the workload subnets on EC2 (built here, or launched by Auto Mode).
+_EC2_PLANES = ("managed", "self-managed", "auto")
 
 
 def _is_int(value: Any) -> bool:
@@ -24,8 +27,17 @@ def check_blocks_match_data_plane(raw: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if plane == "fargate" and "nodes" in raw:
         problems.append(("nodes", "not used with dataPlane 'fargate' (Fargate runs pods, not nodes); remove it"))
-    if plane in ("managed", "self-managed") and "fargate" in raw:
+    if plane == "auto" and "nodes" in raw:
+        problems.append(("nodes", "not used with dataPlane 'auto' (EKS Auto Mode chooses and scales the "
+                                  "instances through its node pools); remove it"))
+    if plane in ("managed", "self-managed", "auto") and "fargate" in raw:
         problems.append(("fargate", f"only used with dataPlane 'fargate', this stack has {plane!r}; remove it"))
+    if plane == "auto" and "addons" in raw:
+        problems.append(("addons", "not used with dataPlane 'auto': EKS Auto Mode has block storage (EBS CSI) "
+                                   "and the Pod Identity agent built in; remove it"))
+    if plane == "fargate" and "addons" in raw:
+        problems.append(("addons", "not used with dataPlane 'fargate': Fargate pods mount no EBS volumes and "
+                                   "run no DaemonSets such as the Pod Identity agent; remove it"))
     return problems
 
 
@@ -56,16 +68,18 @@ def check_node_sizes(raw: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def check_self_managed_instance_types(raw: dict[str, Any]) -> list[Problem]:
-    _, plane = _mode_and_plane(raw)
+def check_instance_architectures(raw: dict[str, Any]) -> list[Problem]:
     nodes = raw.get("nodes")
-    if plane != "self-managed" or not isinstance(nodes, dict):
+    types = nodes.get("instanceTypes") if isinstance(nodes, dict) else None
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         return []
-    types = nodes.get("instanceTypes")
-    if isinstance(types, list) and len(types) > 1:
-        # pulumi-eks NodeGroupV2 builds one launch template with one instance type.
+    # One group boots one AMI, built for one architecture (a managed node group's amiType, the
+    # self-managed launch template's image).
+    arches = {instance_architecture(t) for t in types}
+    if len(arches) > 1:
         return [("nodes.instanceTypes",
-                 f"self-managed nodes take exactly one instance type, got {len(types)} ({', '.join(map(str, types))})")]
+                 f"{', '.join(types)} mix x86_64 and arm64 (Graviton) types; one node group runs one AMI, "
+                 "so list types of one architecture")]
     return []
 
 
@@ -75,7 +89,7 @@ def check_nat_gateways(raw: dict[str, Any]) -> list[Problem]:
         return []
     if mode == "private":
         return [("natGateways", "a 'private' stack has no internet gateway and no NAT gateways; remove it")]
-    if mode == "public" and plane in ("managed", "self-managed"):
+    if mode == "public" and plane in _EC2_PLANES:
         return [("natGateways",
                  f"a 'public' stack with dataPlane {plane!r} has no private subnets and so no NAT gateways; remove it")]
     return []
@@ -88,7 +102,7 @@ def check_public_access_cidrs(raw: dict[str, Any]) -> list[Problem]:
     cidrs = raw["publicAccessCidrs"]
     if mode == "private":
         return [("publicAccessCidrs", "a 'private' stack has no public API endpoint; remove it")]
-    if mode == "public" and plane in ("managed", "self-managed") and isinstance(cidrs, list):
+    if mode == "public" and plane in _EC2_PLANES and isinstance(cidrs, list):
         if OPEN_TO_WORLD not in cidrs and _all_cidrs(cidrs):
             # EKS User Guide, cluster-endpoint: with only the public endpoint, the CIDRs must include the
             # nodes' egress addresses. Nodes on auto-assigned public IPs cannot be listed in advance.
@@ -141,7 +155,7 @@ def _all_cidrs(values: list[Any]) -> bool:
 CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
     check_blocks_match_data_plane,
     check_node_sizes,
-    check_self_managed_instance_types,
+    check_instance_architectures,
     check_nat_gateways,
     check_public_access_cidrs,
     check_private_link,

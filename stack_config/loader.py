@@ -16,7 +16,14 @@ from pydantic import BaseModel, ValidationError
 from .cross_checks import cross_check
 from .errors import StackConfigError
 from .kubernetes_versions import SUPPORTED_VERSIONS
-from .schema import FargateSettings, NodesSettings, PrivateLinkSettings, StackSettings
+from .schema import (
+    AccessEntrySettings,
+    AddonsSettings,
+    FargateSettings,
+    NodesSettings,
+    PrivateLinkSettings,
+    StackSettings,
+)
 
 _PULUMI_AWS_VERSION = _package_version("pulumi_aws")
 
@@ -38,12 +45,16 @@ KEY_KINDS: dict[str, str] = {
     "tags": "object",
     "availabilityZoneIds": "list",
     "deletionProtection": "boolean",
+    "accessEntries": "list",
+    "addons": "object",
 }
 
 _BLOCK_MODELS: dict[str, type[BaseModel]] = {
     "nodes": NodesSettings,
     "fargate": FargateSettings,
     "privateLink": PrivateLinkSettings,
+    "accessEntries": AccessEntrySettings,
+    "addons": AddonsSettings,
 }
 
 
@@ -94,9 +105,17 @@ def _aliases(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
+def key_path(loc: tuple[Any, ...]) -> str:
+    """``('accessEntries', 0, 'access')`` as ``accessEntries[0].access``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
 def _format_error(namespace: str, error: dict[str, Any]) -> str:
-    loc = [str(part) for part in error["loc"]]
-    path = f"{namespace}:{'.'.join(loc)}"
+    loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    path = f"{namespace}:{key_path(tuple(error['loc']))}"
     kind = error["type"]
     if kind == "extra_forbidden":
         parent_model: type[BaseModel] = _BLOCK_MODELS.get(loc[0], StackSettings) if len(loc) > 1 else StackSettings

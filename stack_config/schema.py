@@ -11,14 +11,15 @@ import ipaddress
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from .availability_zones import EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID
 from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
 
 EndpointAccess = Literal["public", "public-private", "private"]
-DataPlane = Literal["managed", "self-managed", "fargate"]
+DataPlane = Literal["managed", "self-managed", "fargate", "auto"]
+CapacityType = Literal["on-demand", "spot"]
 
 # The PrivateLink services every endpoint set carries (eks-networking-facts: private clusters;
 # eksctl's fully-private baseline). S3 is the gateway endpoint; the others are interface endpoints.
@@ -34,6 +35,14 @@ _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _SERVICE_SHORT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _K8S_VERSION = re.compile(r"^\d+\.\d+$")
+# Graviton families carry a "g" after the generation digit (m7g, c6gn, r8gd, t4g, x2gd); GPU families
+# such as g5 start with it.
+_ARM64_FAMILY = re.compile(r"^[a-z]+\d+[a-z]*g[a-z]*\.")
+
+
+def instance_architecture(instance_type: str) -> str:
+    """``arm64`` for Graviton instance types, ``x86_64`` otherwise."""
+    return "arm64" if _ARM64_FAMILY.match(instance_type) else "x86_64"
 
 
 def _duplicates(items: list[str]) -> list[str]:
@@ -55,6 +64,7 @@ class NodesSettings(_Block):
     desired_size: int = Field(default=2, ge=0)
     max_size: int = Field(default=4, ge=1)
     disk_size_gib: int = Field(default=50, ge=20, le=16384, alias="diskSizeGiB")
+    capacity_type: CapacityType = "on-demand"
 
     @field_validator("instance_types")
     @classmethod
@@ -118,6 +128,69 @@ class PrivateLinkSettings(_Block):
         return value
 
 
+# EKS access policies by access level (EKS User Guide, access-policy-permissions).
+ACCESS_POLICIES: dict[str, str] = {
+    "cluster-admin": "AmazonEKSClusterAdminPolicy",
+    "admin": "AmazonEKSAdminPolicy",
+    "edit": "AmazonEKSEditPolicy",
+    "view": "AmazonEKSViewPolicy",
+}
+AccessLevel = Literal["cluster-admin", "admin", "edit", "view"]
+
+# An IAM role or user ARN in any partition (aws, aws-cn, aws-us-gov, ...), with an optional path.
+# Access entries take IAM principals only (EKS User Guide, creating-access-entries); an STS
+# assumed-role ARN is not accepted by CreateAccessEntry.
+_IAM_PRINCIPAL_ARN = re.compile(
+    r"^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)/([\x21-\x7e]+/)*[\w+=,.@-]{1,128}$"
+)
+
+
+class AccessEntrySettings(_Block):
+    """One ``accessEntries`` item: an IAM principal and the Kubernetes access it gets."""
+
+    principal_arn: str
+    access: AccessLevel
+    namespaces: Optional[list[str]] = Field(default=None, min_length=1)
+
+    @field_validator("principal_arn")
+    @classmethod
+    def _principal(cls, value: str) -> str:
+        if not _IAM_PRINCIPAL_ARN.match(value):
+            raise ValueError(
+                f"{value!r} is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name> "
+                "or :user/<name>)"
+            )
+        return value
+
+    @field_validator("namespaces")
+    @classmethod
+    def _namespace_names(cls, value: Optional[list[str]], info: ValidationInfo) -> Optional[list[str]]:
+        if value is None:
+            return value
+        if info.data.get("access") == "cluster-admin":
+            raise ValueError(
+                "cannot scope 'cluster-admin' (AmazonEKSClusterAdminPolicy is cluster-wide); remove it, "
+                "or use access 'admin' for namespace administrators"
+            )
+        bad = [n for n in value if not _DNS1123_LABEL.match(n)]
+        if bad:
+            raise ValueError(f"not DNS-1123 labels: {', '.join(map(repr, bad))}")
+        if dups := _duplicates(value):
+            raise ValueError(f"duplicate namespaces: {', '.join(dups)}")
+        return value
+
+    @property
+    def policy(self) -> str:
+        return ACCESS_POLICIES[self.access]
+
+
+class AddonsSettings(_Block):
+    """``addons``: the EKS add-ons installed beside the node data planes (each can be left out)."""
+
+    ebs_csi_driver: bool = True
+    pod_identity_agent: bool = True
+
+
 class StackSettings(_Block):
     """Every key of the ``eks-variants`` namespace, with its default."""
 
@@ -136,6 +209,8 @@ class StackSettings(_Block):
     tags: dict[str, str] = Field(default_factory=dict)
     availability_zone_ids: Optional[list[str]] = Field(default=None, alias="availabilityZoneIds")
     deletion_protection: bool = True
+    access_entries: list[AccessEntrySettings] = Field(default_factory=list)
+    addons: AddonsSettings = Field(default_factory=AddonsSettings)
 
     @field_validator("availability_zone_ids")
     @classmethod
@@ -154,6 +229,14 @@ class StackSettings(_Block):
             problems.append(f"list 2 to 6 zone IDs, got {len(value)}")
         if problems:
             raise ValueError("; ".join(problems))
+        return value
+
+    @field_validator("access_entries")
+    @classmethod
+    def _one_entry_per_principal(cls, value: list[AccessEntrySettings]) -> list[AccessEntrySettings]:
+        # CreateAccessEntry fails with ResourceInUseException for a principal that already has one.
+        if dups := _duplicates([e.principal_arn for e in value]):
+            raise ValueError(f"one entry per principal; listed more than once: {', '.join(dups)}")
         return value
 
     @field_validator("vpc_cidr")
@@ -234,7 +317,30 @@ class StackSettings(_Block):
 
     @property
     def has_nodes(self) -> bool:
+        """EC2 node groups this program builds (managed, self-managed)."""
         return self.data_plane in ("managed", "self-managed")
+
+    @property
+    def auto_mode(self) -> bool:
+        return self.data_plane == "auto"
+
+    @property
+    def nodes_in_cluster_subnets(self) -> bool:
+        """EKS Auto Mode launches its nodes in the cluster's subnets (the built-in NodeClass has no
+        subnet selector of its own; eksctl docs, auto-mode: "If the cluster ... uses public subnets as
+        cluster subnets, Auto Mode will launch nodes in public subnets"). So an Auto Mode cluster is
+        given the workload subnets only."""
+        return self.auto_mode
+
+    @property
+    def installs_addons(self) -> bool:
+        """EBS CSI driver and Pod Identity agent as EKS add-ons: only with EC2 node groups. Auto Mode has
+        both built in (EKS User Guide, automode); Fargate runs neither (no EBS volumes, no DaemonSets)."""
+        return self.has_nodes
+
+    @property
+    def uses_pod_identity(self) -> bool:
+        return self.auto_mode or (self.installs_addons and self.addons.pod_identity_agent)
 
     @property
     def private_endpoint(self) -> bool:
@@ -263,8 +369,8 @@ class StackSettings(_Block):
 
     @property
     def workloads_in_public_subnets(self) -> bool:
-        """Nodes run in public subnets only in ``public`` mode with EC2 nodes."""
-        return self.endpoint_access == "public" and self.has_nodes
+        """Nodes run in public subnets only in ``public`` mode with EC2 nodes or Auto Mode nodes."""
+        return self.endpoint_access == "public" and (self.has_nodes or self.auto_mode)
 
     @property
     def privatelink_enabled(self) -> bool:
@@ -274,7 +380,18 @@ class StackSettings(_Block):
 
     @property
     def privatelink_services(self) -> list[str]:
-        return [*BASELINE_INTERFACE_SERVICES, *self.private_link.extra_services]
+        services = [*BASELINE_INTERFACE_SERVICES, *self.private_link.extra_services]
+        return services + [s for s in self.data_plane_services if s not in services]
+
+    @property
+    def data_plane_services(self) -> list[str]:
+        """Interface endpoints the data plane itself needs when its nodes have no internet egress
+        (``private``): ``eks-auth`` for Pod Identity, whose agent gets credentials from the EKS Auth API
+        (EKS User Guide, private-clusters: "required when using Pod Identity associations"). The EBS CSI
+        driver calls EC2, already in the baseline."""
+        if self.endpoint_access != "private":
+            return []
+        return ["eks-auth"] if self.uses_pod_identity else []
 
     @property
     def effective_nodes(self) -> NodesSettings:

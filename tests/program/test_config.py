@@ -60,6 +60,7 @@ def test_data_plane_values():
     for plane in ("managed", "self-managed"):
         assert problems(dataPlane=plane) == []
     assert problems(dataPlane="fargate") == []
+    assert problems(dataPlane="auto") == []
     assert only_problem(dataPlane="karpenter").startswith("eks-variants:dataPlane: 'karpenter' is not allowed")
 
 
@@ -122,7 +123,7 @@ def test_public_access_cidrs_not_on_private_stacks():
         "eks-variants:publicAccessCidrs: a 'private' stack has no public API endpoint; remove it")
 
 
-@pytest.mark.parametrize("plane", ["managed", "self-managed"])
+@pytest.mark.parametrize("plane", ["managed", "self-managed", "auto"])
 def test_public_stack_with_nodes_cannot_restrict_public_access(plane):
     assert problems(endpointAccess="public", dataPlane=plane, publicAccessCidrs=["0.0.0.0/0"]) == []
     problem = only_problem(endpointAccess="public", dataPlane=plane, publicAccessCidrs=["203.0.113.0/24"])
@@ -135,15 +136,16 @@ def test_public_fargate_may_restrict_public_access():
 
 
 def test_nodes_instance_types():
-    assert problems(nodes={"instanceTypes": ["m6i.large", "m7g.xlarge"]}) == []
+    assert problems(nodes={"instanceTypes": ["m6i.large", "m6a.xlarge"]}) == []
+    assert problems(nodes={"instanceTypes": ["m7g.large", "c7g.xlarge"]}) == []
     assert only_problem(nodes={"instanceTypes": []}).startswith("eks-variants:nodes.instanceTypes: list should have at least 1 item")
     assert "not EC2 instance type names: 'large'" in only_problem(nodes={"instanceTypes": ["large"]})
 
 
-def test_self_managed_nodes_take_one_instance_type():
-    assert problems(dataPlane="self-managed", nodes={"instanceTypes": ["m6i.large"]}) == []
-    assert only_problem(dataPlane="self-managed", nodes={"instanceTypes": ["m6i.large", "m6a.large"]}).startswith(
-        "eks-variants:nodes.instanceTypes: self-managed nodes take exactly one instance type, got 2")
+def test_node_instance_types_share_one_architecture():
+    # One node group boots one AMI (managed: amiType; self-managed: the launch template's image).
+    problem = only_problem(dataPlane="self-managed", nodes={"instanceTypes": ["m6i.large", "m7g.large"]})
+    assert problem.startswith("eks-variants:nodes.instanceTypes: m6i.large, m7g.large mix x86_64 and arm64")
 
 
 @pytest.mark.parametrize("sizes", [dict(minSize=0, desiredSize=0, maxSize=1), dict(minSize=3, desiredSize=3, maxSize=3),
