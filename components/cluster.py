@@ -28,6 +28,7 @@ class ClusterArgs:
       without them pulumi-eks looks up the most recent version on every run.
     - ``deletion_protection``: EKS's own ``deletionProtection`` on the cluster, and Pulumi ``protect`` on
       the cluster and the KMS key, so neither ``pulumi destroy`` nor a replacement can delete them.
+    - ``auto_mode``: EKS Auto Mode options (``components/auto_mode.py``), or ``None``.
 
     CoreDNS is never left to pulumi-eks here: with no default node group it would create the add-on only
     when told to, and then at once with the cluster, before any node or Fargate profile could run it
@@ -47,6 +48,7 @@ class ClusterArgs:
     secrets_encryption: bool = True
     addon_pins: Optional[ReleasePins] = None
     deletion_protection: bool = True
+    auto_mode: Optional[eks.AutoModeOptionsArgs] = None
 
 
 class Cluster(pulumi.ComponentResource):
@@ -95,6 +97,7 @@ class Cluster(pulumi.ComponentResource):
             kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(version=pins.kube_proxy) if pins else None,
             vpc_cni_options=eks.VpcCniOptionsArgs(addon_version=pins.vpc_cni) if pins else None,
             deletion_protection=args.deletion_protection,
+            auto_mode=args.auto_mode,
             opts=protected,
         )
         # The name is known before the cluster exists, but resources that take it (access entries,

@@ -28,6 +28,7 @@ class ManagedNodesArgs:
     - ``instance_types``, ``capacity``: instance types and group sizes / disk.
     - ``partition``: AWS partition for managed-policy ARNs.
     - ``tags``: the stack's tags, put on the instances, volumes and ENIs the group launches.
+    - ``capacity_type``: ``on-demand`` or ``spot`` (the node group's ``capacityType``).
     """
 
     cluster: eks.Cluster
@@ -36,6 +37,7 @@ class ManagedNodesArgs:
     capacity: NodeCapacity
     partition: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    capacity_type: str = "on-demand"
 
 
 class ManagedNodes(pulumi.ComponentResource):
@@ -85,6 +87,8 @@ class ManagedNodes(pulumi.ComponentResource):
                 max_size=args.capacity.max_size,
             ),
             ignore_scaling_changes=True,
+            # EKS managed node groups: ON_DEMAND or SPOT (Spot groups use capacity-optimized allocation).
+            capacity_type=args.capacity_type.upper().replace("-", "_"),
             launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
                 id=self.launch_template.id,
                 version=self.launch_template.latest_version.apply(str),

@@ -11,8 +11,11 @@ import pulumi_aws as aws
 
 from stack_config import StackSettings, Zone
 from stack_config.kubernetes_versions import ami_parameter, pins_for
-from stack_config.schema import OPEN_TO_WORLD
+from stack_config.schema import OPEN_TO_WORLD, instance_architecture
 
+from .access_entries import AccessEntries, AccessEntriesArgs
+from .addons import Addons, AddonsArgs
+from .auto_mode import auto_mode_node_role, auto_mode_options
 from .cluster import Cluster, ClusterArgs
 from .coredns import managed_coredns
 from .fargate import Fargate, FargateArgs
@@ -49,6 +52,7 @@ def describe(settings: StackSettings) -> str:
         "managed": "managed node groups",
         "self-managed": "self-managed nodes (launch template + Auto Scaling group)",
         "fargate": "Fargate",
+        "auto": "EKS Auto Mode (built-in node pools)",
     }[settings.data_plane]
     where = "public subnets" if settings.workloads_in_public_subnets else "private subnets"
     egress = (
@@ -118,13 +122,27 @@ class EksVariant(pulumi.ComponentResource):
             else pulumi.Output.from_input(workload_subnet_ids)
         )
 
+        public_subnet_ids = [s.id for s in self.network.public_subnets]
+        private_subnet_ids = [s.id for s in self.network.private_subnets]
+        self.auto_mode_node_role = None
+        if settings.nodes_in_cluster_subnets:
+            # Auto Mode nodes land in the cluster's subnets: give the cluster the workload tier only, each
+            # id through the endpoints so the cluster (and so its nodes) comes after PrivateLink.
+            cluster_subnets = [
+                self.privatelink.gate(s.id) if self.privatelink else s.id for s in self.network.workload_subnets
+            ]
+            public_subnet_ids, private_subnet_ids = (
+                (cluster_subnets, []) if settings.workloads_in_public_subnets else ([], cluster_subnets)
+            )
+            self.auto_mode_node_role = auto_mode_node_role(f"{name}-auto-node", env.partition, self)
+
         self.cluster = Cluster(
             name,
             ClusterArgs(
                 cluster_name=cluster_name,
                 vpc_id=self.network.vpc.id,
-                public_subnet_ids=[s.id for s in self.network.public_subnets],
-                private_subnet_ids=[s.id for s in self.network.private_subnets],
+                public_subnet_ids=public_subnet_ids,
+                private_subnet_ids=private_subnet_ids,
                 endpoint_public_access=settings.public_endpoint,
                 endpoint_private_access=settings.private_endpoint,
                 public_access_cidrs=self._public_access_cidrs(settings),
@@ -133,6 +151,7 @@ class EksVariant(pulumi.ComponentResource):
                 secrets_encryption=settings.secrets_encryption,
                 addon_pins=pins,
                 deletion_protection=settings.deletion_protection,
+                auto_mode=auto_mode_options(self.auto_mode_node_role.arn) if self.auto_mode_node_role else None,
             ),
             opts=child,
         )
@@ -153,6 +172,7 @@ class EksVariant(pulumi.ComponentResource):
                     capacity=capacity,
                     partition=env.partition,
                     tags=tags,
+                    capacity_type=nodes.capacity_type,
                 ),
                 opts=child,
             )
@@ -167,22 +187,26 @@ class EksVariant(pulumi.ComponentResource):
                     cluster_name=self.cluster.cluster_name,
                     subnet_ids=data_plane_subnet_ids,
                     associate_public_ip_address=settings.workloads_in_public_subnets,
-                    instance_type=nodes.instance_types[0],
+                    instance_types=nodes.instance_types,
                     capacity=capacity,
                     partition=env.partition,
                     # Invoked through the stack's provider (inherited from this component).
                     ami_id=aws.ssm.get_parameter_output(
-                        name=ami_parameter(settings.kubernetes_version),
+                        name=ami_parameter(
+                            settings.kubernetes_version, arch=instance_architecture(nodes.instance_types[0])
+                        ),
                         opts=pulumi.InvokeOutputOptions(parent=self),
                     ).value,
                     tags=tags,
+                    capacity_type=nodes.capacity_type,
+                    cluster_name_value=cluster_name,
                 ),
                 opts=child,
             )
             self.coredns = managed_coredns(
                 name, self.cluster.cluster_name, pins.coredns, [self.self_managed_nodes.node_group], self
             )
-        else:
+        elif settings.data_plane == "fargate":
             self.fargate = Fargate(
                 name,
                 FargateArgs(
@@ -197,7 +221,35 @@ class EksVariant(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+        self._platform(name, settings, env, child)
         self.register_outputs({"description": describe(settings)})
+
+    def _platform(self, name: str, settings: StackSettings, env: Environment, child: pulumi.ResourceOptions) -> None:
+        """Add-ons beside EC2 nodes and access entries from config."""
+        self.addons: Optional[Addons] = None
+        node_groups = [g.node_group for g in (self.managed_nodes, self.self_managed_nodes) if g is not None]
+        if settings.installs_addons and (settings.addons.pod_identity_agent or settings.addons.ebs_csi_driver):
+            self.addons = Addons(
+                name,
+                AddonsArgs(
+                    cluster_name=self.cluster.cluster_name,
+                    kubernetes_version=settings.kubernetes_version,
+                    pod_identity_agent=settings.addons.pod_identity_agent,
+                    ebs_csi_driver=settings.addons.ebs_csi_driver,
+                    partition=env.partition,
+                    nodes=node_groups,
+                ),
+                opts=child,
+            )
+        self.access_entries: Optional[AccessEntries] = None
+        if settings.access_entries:
+            self.access_entries = AccessEntries(
+                f"{name}-access",
+                AccessEntriesArgs(
+                    cluster_name=self.cluster.cluster_name, entries=settings.access_entries, partition=env.partition
+                ),
+                opts=child,
+            )
 
     def _public_access_cidrs(self, settings: StackSettings) -> Optional[pulumi.Input[list[str]]]:
         if not settings.public_endpoint:

@@ -83,6 +83,18 @@ def check_instance_architectures(raw: dict[str, Any]) -> list[Problem]:
     return []
 
 
+def check_addons(raw: dict[str, Any]) -> list[Problem]:
+    addons = raw.get("addons")
+    if not isinstance(addons, dict):
+        return []
+    agent, ebs = addons.get("podIdentityAgent", True), addons.get("ebsCsiDriver", True)
+    if agent is False and ebs is True:
+        return [("addons.ebsCsiDriver",
+                 "the EBS CSI driver gets its IAM role through Pod Identity, which addons.podIdentityAgent "
+                 "false leaves out; set ebsCsiDriver false too, or keep the agent")]
+    return []
+
+
 def check_nat_gateways(raw: dict[str, Any]) -> list[Problem]:
     mode, plane = _mode_and_plane(raw)
     if "natGateways" not in raw:
@@ -156,6 +168,7 @@ CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
     check_blocks_match_data_plane,
     check_node_sizes,
     check_instance_architectures,
+    check_addons,
     check_nat_gateways,
     check_public_access_cidrs,
     check_private_link,

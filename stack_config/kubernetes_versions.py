@@ -13,7 +13,8 @@ Bump procedure (one pull request, reviewed like any other change that rolls node
 1. For each version ``V`` in the window, read the newest add-on versions::
 
        aws eks describe-addon-versions --kubernetes-version V --addon-name kube-proxy \\
-           --query 'addons[].addonVersions[0].addonVersion'      # likewise vpc-cni, coredns
+           --query 'addons[].addonVersions[0].addonVersion'      # likewise vpc-cni, coredns,
+                                                                 # eks-pod-identity-agent, aws-ebs-csi-driver
 
    (or the tables of the EKS User Guide pages managing-kube-proxy, managing-vpc-cni, managing-coredns),
    and the newest AMI release (``vYYYYMMDD``) of https://github.com/awslabs/amazon-eks-ami/releases;
@@ -47,20 +48,27 @@ class ReleasePins:
     vpc_cni: str
     coredns: str
     ami_release: str
+    pod_identity_agent: str
+    ebs_csi_driver: str
 
 
 # Sources (read 2026-12-01): kube-proxy and CoreDNS from the EKS User Guide pages managing-kube-proxy and
 # managing-coredns ("latest version of the Amazon EKS add-on type for each Kubernetes version"); VPC CNI
 # from vpc-add-on-update (v1.20.0-eksbuild.1, one CNI release serves every supported version); the AMI
 # release v20260818 from awslabs/amazon-eks-ami releases. Not verified against an AWS account here.
+# The Pod Identity agent and EBS CSI driver builds (one release of each serves every supported version)
+# are taken from public configurations; this session had no AWS account to run the command above.
 _AMI_RELEASE = "v20260818"
 _VPC_CNI = "v1.20.0-eksbuild.1"
+_POD_IDENTITY_AGENT = "v1.3.8-eksbuild.2"
+_EBS_CSI_DRIVER = "v1.48.0-eksbuild.2"
+_STORAGE_AND_IDENTITY = (_POD_IDENTITY_AGENT, _EBS_CSI_DRIVER)
 PINS: dict[str, ReleasePins] = {
-    "1.32": ReleasePins("v1.32.13-eksbuild.16", _VPC_CNI, "v1.11.4-eksbuild.40", _AMI_RELEASE),
-    "1.33": ReleasePins("v1.33.10-eksbuild.13", _VPC_CNI, "v1.12.4-eksbuild.18", _AMI_RELEASE),
-    "1.34": ReleasePins("v1.34.6-eksbuild.13", _VPC_CNI, "v1.13.2-eksbuild.11", _AMI_RELEASE),
-    "1.35": ReleasePins("v1.35.3-eksbuild.13", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE),
-    "1.36": ReleasePins("v1.36.0-eksbuild.14", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE),
+    "1.32": ReleasePins("v1.32.13-eksbuild.16", _VPC_CNI, "v1.11.4-eksbuild.40", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
+    "1.33": ReleasePins("v1.33.10-eksbuild.13", _VPC_CNI, "v1.12.4-eksbuild.18", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
+    "1.34": ReleasePins("v1.34.6-eksbuild.13", _VPC_CNI, "v1.13.2-eksbuild.11", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
+    "1.35": ReleasePins("v1.35.3-eksbuild.13", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
+    "1.36": ReleasePins("v1.36.0-eksbuild.14", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
 }
 
 
@@ -68,11 +76,11 @@ def pins_for(version: str) -> ReleasePins:
     return PINS[version]
 
 
-def ami_parameter(version: str, release: str | None = None) -> str:
-    """The public SSM parameter holding the AMI id of one AL2023 x86_64 EKS-optimized release (EKS User
-    Guide, retrieve-ami-id: a release name in place of ``recommended``)."""
+def ami_parameter(version: str, release: str | None = None, arch: str = "x86_64") -> str:
+    """The public SSM parameter holding the AMI id of one AL2023 EKS-optimized release for ``arch``
+    (``x86_64`` or ``arm64``; EKS User Guide, retrieve-ami-id: a release name in place of ``recommended``)."""
     release = release or PINS[version].ami_release
     return (
-        f"/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/x86_64/standard/"
-        f"amazon-eks-node-al2023-x86_64-standard-{version}-{release}/image_id"
+        f"/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/{arch}/standard/"
+        f"amazon-eks-node-al2023-{arch}-standard-{version}-{release}/image_id"
     )

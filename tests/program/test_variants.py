@@ -1,4 +1,4 @@
-"""Each of the nine stack files, run through the real __main__.py under mocks at preview
+"""Each of the twelve stack files, run through the real __main__.py under mocks at preview
 (ids unknown, relations only through property dependencies, as in a real preview of a new stack)."""
 
 from __future__ import annotations
@@ -38,12 +38,21 @@ EXPECTED = {
     "private-managed": dict(azs=3, public=False, private=True, nat=0,
                             endpoints={"ec2", "ecr.api", "ecr.dkr", "sts", "logs", "eks-auth"}, api=(False, True),
                             cidrs="absent", workloads="private"),
+    # eks-auth: added for the Pod Identity agent add-on (EKS User Guide, private-clusters).
     "private-self-managed": dict(azs=3, public=False, private=True, nat=0,
                                  endpoints={"ec2", "ecr.api", "ecr.dkr", "sts", "autoscaling", "ssm",
-                                            "ssmmessages", "ec2messages"}, api=(False, True),
+                                            "ssmmessages", "ec2messages", "eks-auth"}, api=(False, True),
                                  cidrs="absent", workloads="private"),
     "private-fargate": dict(azs=3, public=False, private=True, nat=0, endpoints={"ec2", "ecr.api", "ecr.dkr", "sts", "logs"},
                             api=(False, True), cidrs="absent", workloads="private"),
+    # EKS Auto Mode: nodes run in the cluster's subnets (README variant table).
+    "public-auto": dict(azs=3, public=True, private=False, nat=0, endpoints=set(), api=(True, False),
+                        cidrs=["0.0.0.0/0"], workloads="public"),
+    "public-private-auto": dict(azs=3, public=True, private=True, nat=1, endpoints=set(), api=(True, True),
+                                cidrs=["0.0.0.0/0"], workloads="private"),
+    "private-auto": dict(azs=3, public=False, private=True, nat=0,
+                         endpoints={"ec2", "ecr.api", "ecr.dkr", "sts", "logs", "eks-auth"}, api=(False, True),
+                         cidrs="absent", workloads="private"),
 }
 
 
@@ -189,20 +198,34 @@ def test_data_plane_runs_in_the_workload_subnets(variant):
         assert role.type == "aws:iam/role:Role" and "ec2.amazonaws.com" in role.inputs["assumeRolePolicy"]
         assert entry.urn in group.dependencies
         assert run.of_type(MANAGED) == [] and run.of_type(FARGATE) == []
-    else:
+    elif plane == "fargate":
         group = run.one(FARGATE)
         assert [s["namespace"] for s in group.inputs["selectors"]] == stack_config(stack)["eks-variants:fargate"]["namespaces"]
         subnet_deps = group.property_dependencies["subnetIds"]
         role = run.by_urn(group.property_dependencies["podExecutionRoleArn"][0])
         assert "eks-fargate-pods.amazonaws.com" in role.inputs["assumeRolePolicy"]
         assert run.of_type(MANAGED) == [] and run.of_type(SELF_MANAGED) == []
+    elif plane == "auto":
+        cluster = run.one(CLUSTER)
+        tier, other = ("publicSubnetIds", "privateSubnetIds") if exp["workloads"] == "public" else (
+            "privateSubnetIds", "publicSubnetIds")
+        # The cluster gets the workload tier only: Auto Mode launches nodes in the cluster's subnets.
+        assert other not in cluster.inputs and len(cluster.inputs[tier]) == exp["azs"]
+        subnet_deps = cluster.property_dependencies[tier]
+        assert run.of_type(MANAGED) == [] and run.of_type(SELF_MANAGED) == [] and run.of_type(FARGATE) == []
+    else:
+        raise AssertionError(f"unknown data plane {plane}")
     assert {u for u in subnet_deps if run.by_urn(u).type == SUBNET} == workloads
 
 
 def test_data_plane_depends_on_every_endpoint(variant):
     _, run, exp = variant
-    group = next(r for r in run.registrations if r.type in (MANAGED, SELF_MANAGED, FARGATE))
-    subnet_key = "nodeSubnetIds" if group.type == SELF_MANAGED else "subnetIds"
+    group = next((r for r in run.registrations if r.type in (MANAGED, SELF_MANAGED, FARGATE)), None)
+    if group is None:  # Auto Mode: the cluster launches the nodes
+        group = run.one(CLUSTER)
+        assert group.inputs["autoMode"]["enabled"] is True
+    subnet_key = {SELF_MANAGED: "nodeSubnetIds", CLUSTER: "publicSubnetIds" if exp["workloads"] == "public"
+                  else "privateSubnetIds"}.get(group.type, "subnetIds")
     endpoint_urns = {e.urn for e in run.of_type(ENDPOINT)}
     assert endpoint_urns <= set(group.property_dependencies[subnet_key])
     if exp["api"] == (False, True):

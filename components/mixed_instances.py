@@ -1,0 +1,151 @@
+"""Self-managed nodes on several instance types or on Spot: a launch template and an Auto Scaling group
+with a mixed-instances policy (pulumi-eks NodeGroupV2 builds one instance type per launch template and
+takes Spot only as a bid price, so this group is built from pulumi-aws resources)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+import yaml
+
+from .node_capacity import NodeCapacity
+from .node_launch import METADATA_OPTIONS, tag_specifications
+
+
+@dataclass(frozen=True)
+class MixedInstancesArgs:
+    """Inputs of ``MixedInstancesNodeGroup``.
+
+    - ``cluster`` / ``cluster_name``: the pulumi-eks cluster and its plain name (bootstrap data, tags).
+    - ``instance_profile``: the node role's instance profile.
+    - ``subnet_ids``: node subnets (an Output that may carry a dependency on PrivateLink).
+    - ``associate_public_ip_address``: only ``True`` in ``public`` mode (nodes in public subnets).
+    - ``instance_types``: one architecture (stack_config checks), tried in the order given for On-Demand.
+    - ``capacity_type``: ``on-demand`` or ``spot``.
+    - ``ami_id``: the pinned EKS-optimized AL2023 AMI of the types' architecture.
+    - ``tags``: the stack's tags, put on the group (propagated) and on what the template launches:
+      provider default tags do not reach instances an Auto Scaling group launches.
+    """
+
+    cluster: eks.Cluster
+    cluster_name: str
+    instance_profile: aws.iam.InstanceProfile
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    associate_public_ip_address: bool
+    instance_types: Sequence[str]
+    capacity_type: str
+    capacity: NodeCapacity
+    ami_id: pulumi.Input[str]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def nodeadm_user_data(cluster_name: str, endpoint: str, certificate_authority: str, service_cidr: str) -> str:
+    """The AL2023 bootstrap document pulumi-eks writes for its node groups (``nodejs/eks/nodes/userdata.ts``,
+    ``createNodeadmUserData``): a MIME part with the nodeadm ``NodeConfig``. Endpoint and CA are given so
+    nodes never call DescribeCluster (EKS User Guide, private-clusters)."""
+    node_config = {
+        "apiVersion": "node.eks.aws/v1alpha1",
+        "kind": "NodeConfig",
+        "spec": {
+            "cluster": {
+                "name": cluster_name,
+                "apiServerEndpoint": endpoint,
+                "certificateAuthority": certificate_authority,
+                "cidr": service_cidr,
+            }
+        },
+    }
+    return (
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="BOUNDARY"\n\n'
+        "--BOUNDARY\nContent-Type: application/node.eks.aws\n\n"
+        f"---\n{yaml.safe_dump(node_config, sort_keys=False)}\n"
+        "--BOUNDARY--\n"
+    )
+
+
+class MixedInstancesNodeGroup(pulumi.ComponentResource):
+    """Launch template (AL2023, IMDSv2 required with hop limit 1 as for managed nodes, encrypted gp3 root
+    volume, the EKS cluster security group, a public IP only when asked, the stack's tags on what it
+    launches) and an Auto Scaling group whose mixed-instances
+    policy overrides the instance type; Spot uses the ``price-capacity-optimized`` strategy and capacity
+    rebalancing (EC2 Auto Scaling User Guide, allocation strategies)."""
+
+    launch_template: aws.ec2.LaunchTemplate
+    group: aws.autoscaling.Group
+
+    def __init__(self, name: str, args: MixedInstancesArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("eks-variants:nodes:MixedInstancesNodeGroup", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        control_plane = args.cluster.eks_cluster
+        user_data = pulumi.Output.all(
+            control_plane.endpoint,
+            control_plane.certificate_authority.data,
+            control_plane.kubernetes_network_config.service_ipv4_cidr,
+        ).apply(
+            lambda v: base64.b64encode(nodeadm_user_data(args.cluster_name, v[0], v[1], v[2]).encode()).decode()
+        )
+        tags = {**args.tags, "Name": f"{args.cluster_name}-{name}"}
+        self.launch_template = aws.ec2.LaunchTemplate(
+            name,
+            image_id=args.ami_id,
+            user_data=user_data,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=args.instance_profile.arn),
+            metadata_options=METADATA_OPTIONS,
+            network_interfaces=[
+                aws.ec2.LaunchTemplateNetworkInterfaceArgs(
+                    device_index=0,
+                    associate_public_ip_address="true" if args.associate_public_ip_address else "false",
+                    delete_on_termination="true",
+                    security_groups=[control_plane.vpc_config.cluster_security_group_id],
+                )
+            ],
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name="/dev/xvda",
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_size=args.capacity.disk_size_gib, volume_type="gp3", encrypted="true",
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
+            tag_specifications=tag_specifications(tags),
+            update_default_version=True,
+            opts=child,
+        )
+        spot = args.capacity_type == "spot"
+        self.group = aws.autoscaling.Group(
+            name,
+            vpc_zone_identifiers=args.subnet_ids,
+            min_size=args.capacity.min_size,
+            desired_capacity=args.capacity.desired_size,
+            max_size=args.capacity.max_size,
+            capacity_rebalance=spot,
+            mixed_instances_policy=aws.autoscaling.GroupMixedInstancesPolicyArgs(
+                launch_template=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs(
+                    launch_template_specification=aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs(
+                        launch_template_id=self.launch_template.id, version=self.launch_template.latest_version.apply(str)
+                    ),
+                    overrides=[
+                        aws.autoscaling.GroupMixedInstancesPolicyLaunchTemplateOverrideArgs(instance_type=t)
+                        for t in args.instance_types
+                    ],
+                ),
+                instances_distribution=aws.autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs(
+                    on_demand_base_capacity=0,
+                    on_demand_percentage_above_base_capacity=0 if spot else 100,
+                    on_demand_allocation_strategy="prioritized",
+                    spot_allocation_strategy="price-capacity-optimized",
+                ),
+            ),
+            tags=[
+                aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
+                for key, value in {**tags, f"kubernetes.io/cluster/{args.cluster_name}": "owned"}.items()
+            ],
+            opts=child,
+        )
+        self.register_outputs({})
