@@ -30,6 +30,8 @@ class MixedInstancesArgs:
     - ``ami_id``: the pinned EKS-optimized AL2023 AMI of the types' architecture.
     - ``tags``: the stack's tags, put on the group (propagated) and on what the template launches:
       provider default tags do not reach instances an Auto Scaling group launches.
+    - ``boot_after``: resources that must exist before any instance boots (the node role's access
+      entry); a component's own ``depends_on`` does not hold its children back.
     """
 
     cluster: eks.Cluster
@@ -42,6 +44,7 @@ class MixedInstancesArgs:
     capacity: NodeCapacity
     ami_id: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
+    boot_after: Sequence[pulumi.Resource] = ()
 
 
 def nodeadm_user_data(cluster_name: str, endpoint: str, certificate_authority: str, service_cidr: str) -> str:
@@ -68,6 +71,12 @@ def nodeadm_user_data(cluster_name: str, endpoint: str, certificate_authority: s
     )
 
 
+def _encoded_user_data(cluster_name: str, endpoint, certificate_authority, service_cidr):
+    if None in (endpoint, certificate_authority, service_cidr):
+        return None
+    return base64.b64encode(nodeadm_user_data(cluster_name, endpoint, certificate_authority, service_cidr).encode()).decode()
+
+
 class MixedInstancesNodeGroup(pulumi.ComponentResource):
     """Launch template (AL2023, IMDSv2 required with hop limit 1 as for managed nodes, encrypted gp3 root
     volume, the EKS cluster security group, a public IP only when asked, the stack's tags on what it
@@ -81,14 +90,16 @@ class MixedInstancesNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: MixedInstancesArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-variants:nodes:MixedInstancesNodeGroup", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # The raw aws:eks/cluster:Cluster pulumi-eks builds (None only where no engine fills a remote
+        # component's outputs, such as a mocked deployment).
         control_plane = args.cluster.eks_cluster
+        attribute = lambda read: control_plane.apply(lambda c: read(c) if c is not None else None)  # noqa: E731
         user_data = pulumi.Output.all(
-            control_plane.endpoint,
-            control_plane.certificate_authority.data,
-            control_plane.kubernetes_network_config.service_ipv4_cidr,
-        ).apply(
-            lambda v: base64.b64encode(nodeadm_user_data(args.cluster_name, v[0], v[1], v[2]).encode()).decode()
-        )
+            attribute(lambda c: c.endpoint),
+            attribute(lambda c: c.certificate_authority.data),
+            attribute(lambda c: c.kubernetes_network_config.service_ipv4_cidr),
+        ).apply(lambda v: _encoded_user_data(args.cluster_name, *v))
+        security_group = attribute(lambda c: c.vpc_config.cluster_security_group_id)
         tags = {**args.tags, "Name": f"{args.cluster_name}-{name}"}
         self.launch_template = aws.ec2.LaunchTemplate(
             name,
@@ -101,7 +112,7 @@ class MixedInstancesNodeGroup(pulumi.ComponentResource):
                     device_index=0,
                     associate_public_ip_address="true" if args.associate_public_ip_address else "false",
                     delete_on_termination="true",
-                    security_groups=[control_plane.vpc_config.cluster_security_group_id],
+                    security_groups=[security_group],
                 )
             ],
             block_device_mappings=[
@@ -146,6 +157,6 @@ class MixedInstancesNodeGroup(pulumi.ComponentResource):
                 aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
                 for key, value in {**tags, f"kubernetes.io/cluster/{args.cluster_name}": "owned"}.items()
             ],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.boot_after)),
         )
         self.register_outputs({})
