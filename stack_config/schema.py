@@ -326,10 +326,11 @@ class StackSettings(_Block):
 
     @property
     def nodes_in_cluster_subnets(self) -> bool:
-        """EKS Auto Mode launches its nodes in the cluster's subnets (the built-in NodeClass has no
-        subnet selector of its own; eksctl docs, auto-mode: "If the cluster ... uses public subnets as
-        cluster subnets, Auto Mode will launch nodes in public subnets"). So an Auto Mode cluster is
-        given the workload subnets only."""
+        """EKS Auto Mode launches its nodes in the cluster's subnets: the built-in node pools use the
+        default NodeClass (EKS User Guide, set-builtin-node-pools), which selects no other subnets, and
+        "If the cluster ... uses public subnets as cluster subnets, Auto Mode will launch nodes in public
+        subnets" (Eksctl User Guide, docs.aws.amazon.com/eks/latest/eksctl/auto-mode.html). So an Auto
+        Mode cluster is given the workload subnets only."""
         return self.auto_mode
 
     @property
