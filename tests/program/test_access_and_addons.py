@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness import run_program, stack_config
+from tests.program.harness import run_program, stack_config
 from stack_config.kubernetes_versions import ADDON_VERSIONS
 
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"

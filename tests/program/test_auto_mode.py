@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from harness import run_program, stack_config
+from tests.program.harness import run_program, stack_config
 
 CLUSTER = "eks:index:Cluster"
 SUBNET = "aws:ec2/subnet:Subnet"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from components.mixed_instances import ami_parameter, nodeadm_user_data
-from harness import run_program, stack_config
+from tests.program.harness import run_program, stack_config
 
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 ASG = "aws:autoscaling/group:Group"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_config import only_problem, problems
+from tests.program.test_config import only_problem, problems
 
 
 def test_auto_stack_takes_no_nodes_fargate_or_addons_block():
