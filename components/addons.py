@@ -42,9 +42,11 @@ class AddonsArgs:
     nodes: Sequence[pulumi.Resource] = ()
 
 
-def pod_identity_role(name: str, policy: str, partition: str, parent: pulumi.Resource) -> aws.iam.Role:
+def pod_identity_role(name: str, policy: str, partition: str, parent: pulumi.Resource) -> pulumi.Output[str]:
     """A role EKS Pod Identity can hand to a service account: trusted by ``pods.eks.amazonaws.com`` for
-    ``sts:AssumeRole`` and ``sts:TagSession`` (EKS User Guide, pod-id-role), with one AWS-managed policy."""
+    ``sts:AssumeRole`` and ``sts:TagSession`` (EKS User Guide, pod-id-role), with one AWS-managed policy.
+    Returns its ARN as an Output that also depends on the policy attachment, so whatever takes it comes
+    after the permissions."""
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -54,10 +56,10 @@ def pod_identity_role(name: str, policy: str, partition: str, parent: pulumi.Res
     }
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=json.dumps(trust), opts=child)
-    aws.iam.RolePolicyAttachment(
+    attachment = aws.iam.RolePolicyAttachment(
         f"{name}-{policy}", role=role.name, policy_arn=f"arn:{partition}:iam::aws:policy/{policy}", opts=child
     )
-    return role
+    return pulumi.Output.all(role.arn, attachment.id).apply(lambda values: values[0])
 
 
 class Addons(pulumi.ComponentResource):
@@ -84,24 +86,24 @@ class Addons(pulumi.ComponentResource):
                 resolve_conflicts_on_update="OVERWRITE",
                 opts=after_nodes,
             )
-            cni_role = pod_identity_role(f"{name}-vpc-cni", "AmazonEKS_CNI_Policy", args.partition, self)
+            cni_role_arn = pod_identity_role(f"{name}-vpc-cni", "AmazonEKS_CNI_Policy", args.partition, self)
             self.vpc_cni_association = aws.eks.PodIdentityAssociation(
                 f"{name}-vpc-cni",
                 cluster_name=args.cluster_name,
                 namespace="kube-system",
                 service_account=VPC_CNI_SERVICE_ACCOUNT,
-                role_arn=cni_role.arn,
+                role_arn=cni_role_arn,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.pod_identity_agent]),
             )
         if args.ebs_csi_driver:
-            ebs_role = pod_identity_role(f"{name}-ebs-csi", "AmazonEBSCSIDriverPolicy", args.partition, self)
+            ebs_role_arn = pod_identity_role(f"{name}-ebs-csi", "AmazonEBSCSIDriverPolicy", args.partition, self)
             self.ebs_csi_driver = aws.eks.Addon(
                 f"{name}-ebs-csi-driver",
                 cluster_name=args.cluster_name,
                 addon_name=EBS_CSI_DRIVER,
                 addon_version=pins.ebs_csi_driver,
                 pod_identity_associations=[
-                    aws.eks.AddonPodIdentityAssociationArgs(role_arn=ebs_role.arn, service_account=EBS_CSI_SERVICE_ACCOUNT)
+                    aws.eks.AddonPodIdentityAssociationArgs(role_arn=ebs_role_arn, service_account=EBS_CSI_SERVICE_ACCOUNT)
                 ],
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",

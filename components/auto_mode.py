@@ -20,10 +20,13 @@ BUILT_IN_NODE_POOLS: tuple[str, ...] = ("general-purpose", "system")
 AUTO_MODE_NODE_POLICIES: tuple[str, ...] = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
 
 
-def auto_mode_node_role(name: str, partition: str, parent: pulumi.Resource) -> aws.iam.Role:
+def auto_mode_node_role(name: str, partition: str, parent: pulumi.Resource) -> tuple[aws.iam.Role, pulumi.Output[str]]:
     """The role Auto Mode gives its EC2 managed instances. Built here rather than by pulumi-eks
     (``createNodeRole``) so it is a visible, tagged resource of the stack; EKS creates its access entry
-    (type EC2, AmazonEKSAutoNodePolicy) when the cluster is created (EKS User Guide, create-node-class)."""
+    (type EC2, AmazonEKSAutoNodePolicy) when the cluster is created (EKS User Guide, create-node-class).
+
+    Returns the role and its ARN as an Output that also depends on the policy attachments, so the
+    cluster that takes it (and every node it launches) comes after them."""
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -32,14 +35,16 @@ def auto_mode_node_role(name: str, partition: str, parent: pulumi.Resource) -> a
     }
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(name, assume_role_policy=json.dumps(trust), opts=child)
-    for policy in AUTO_MODE_NODE_POLICIES:
+    attachments = [
         aws.iam.RolePolicyAttachment(
             f"{name}-{policy}",
             role=role.name,
             policy_arn=f"arn:{partition}:iam::aws:policy/{policy}",
             opts=child,
         )
-    return role
+        for policy in AUTO_MODE_NODE_POLICIES
+    ]
+    return role, pulumi.Output.all(role.arn, *[a.id for a in attachments]).apply(lambda values: values[0])
 
 
 def auto_mode_options(

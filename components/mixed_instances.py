@@ -157,6 +157,10 @@ class MixedInstancesNodeGroup(pulumi.ComponentResource):
                 aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
                 for key, value in {**tags, f"kubernetes.io/cluster/{args.cluster_name}": "owned"}.items()
             ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.boot_after)),
+            # The desired size belongs to the autoscaler once the group exists (as ignoreScalingChanges
+            # on the pulumi-eks groups).
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=list(args.boot_after), ignore_changes=["desiredCapacity"]
+            ),
         )
         self.register_outputs({})

@@ -124,7 +124,7 @@ class EksVariant(pulumi.ComponentResource):
 
         public_subnet_ids = [s.id for s in self.network.public_subnets]
         private_subnet_ids = [s.id for s in self.network.private_subnets]
-        self.auto_mode_node_role = None
+        self.auto_mode_node_role = auto_mode_node_role_arn = None
         if settings.nodes_in_cluster_subnets:
             # Auto Mode nodes land in the cluster's subnets: give the cluster the workload tier only, each
             # id through the endpoints so the cluster (and so its nodes) comes after PrivateLink.
@@ -134,7 +134,9 @@ class EksVariant(pulumi.ComponentResource):
             public_subnet_ids, private_subnet_ids = (
                 (cluster_subnets, []) if settings.workloads_in_public_subnets else ([], cluster_subnets)
             )
-            self.auto_mode_node_role = auto_mode_node_role(f"{name}-auto-node", env.partition, self)
+            self.auto_mode_node_role, auto_mode_node_role_arn = auto_mode_node_role(
+                f"{name}-auto-node", env.partition, self
+            )
 
         self.cluster = Cluster(
             name,
@@ -151,7 +153,7 @@ class EksVariant(pulumi.ComponentResource):
                 secrets_encryption=settings.secrets_encryption,
                 addon_pins=pins,
                 deletion_protection=settings.deletion_protection,
-                auto_mode=auto_mode_options(self.auto_mode_node_role.arn) if self.auto_mode_node_role else None,
+                auto_mode=auto_mode_options(auto_mode_node_role_arn) if auto_mode_node_role_arn else None,
             ),
             opts=child,
         )

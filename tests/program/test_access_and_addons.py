@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.program.harness import run_program, stack_config
-from stack_config.kubernetes_versions import ADDON_VERSIONS
+from stack_config.kubernetes_versions import PINS, SUPPORTED_VERSIONS
 
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
@@ -56,6 +56,15 @@ def role_policies(run, role_urn: str) -> set[str]:
             if role_urn in a.property_dependencies["role"]}
 
 
+def role_among(run, urns: list[str]) -> list[str]:
+    """The role among an input's dependencies; the others must be that role's policy attachments (the
+    association comes after the permissions)."""
+    roles = [u for u in urns if run.by_urn(u).type == ROLE]
+    others = {u for u in urns if u not in roles}
+    assert roles and others == {a.urn for a in run.of_type(ATTACHMENT) if roles[0] in a.property_dependencies["role"]}
+    return roles
+
+
 def trusted_by_pod_identity(role) -> bool:
     statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
     return statement["Principal"] == {"Service": "pods.eks.amazonaws.com"} and set(statement["Action"]) == {
@@ -68,19 +77,19 @@ def test_node_stacks_get_ebs_csi_and_pod_identity_with_pinned_versions(stack):
     run = run_program(config, stack=stack)
     version = run.one(CLUSTER).inputs["version"]
     addons = {a.inputs["addonName"]: a for a in run.of_type(ADDON)}
-    assert set(addons) == {"eks-pod-identity-agent", "aws-ebs-csi-driver"}
-    for name, addon in addons.items():
-        assert addon.inputs["addonVersion"] == ADDON_VERSIONS[version][name]
+    assert set(addons) == {"coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver"}  # CoreDNS: components/coredns.py
+    assert addons["eks-pod-identity-agent"].inputs["addonVersion"] == PINS[version].pod_identity_agent
+    assert addons["aws-ebs-csi-driver"].inputs["addonVersion"] == PINS[version].ebs_csi_driver
     # EBS CSI controller: AmazonEBSCSIDriverPolicy through a Pod Identity association (EKS User Guide, ebs-csi).
     (association,) = addons["aws-ebs-csi-driver"].inputs["podIdentityAssociations"]
     assert association["serviceAccount"] == "ebs-csi-controller-sa"
-    (role_urn,) = addons["aws-ebs-csi-driver"].property_dependencies["podIdentityAssociations"]
+    (role_urn,) = role_among(run, addons["aws-ebs-csi-driver"].property_dependencies["podIdentityAssociations"])
     assert trusted_by_pod_identity(run.by_urn(role_urn))
     assert role_policies(run, role_urn) == {"AmazonEBSCSIDriverPolicy"}
     # VPC CNI on Pod Identity: kube-system/aws-node gets AmazonEKS_CNI_Policy (EKS User Guide, cni-iam-role).
     cni = run.one(POD_IDENTITY)
     assert (cni.inputs["namespace"], cni.inputs["serviceAccount"]) == ("kube-system", "aws-node")
-    (cni_role,) = cni.property_dependencies["roleArn"]
+    (cni_role,) = role_among(run, cni.property_dependencies["roleArn"])
     assert trusted_by_pod_identity(run.by_urn(cni_role)) and role_policies(run, cni_role) == {"AmazonEKS_CNI_Policy"}
     # Add-ons report ACTIVE only once their pods run: they wait for the nodes; EBS CSI for the agent.
     nodes = next(r for r in run.registrations if r.type in ("eks:index:ManagedNodeGroup", "eks:index:NodeGroupV2"))
@@ -92,10 +101,10 @@ def test_node_stacks_get_ebs_csi_and_pod_identity_with_pinned_versions(stack):
 def test_each_addon_can_be_left_out():
     config = {**stack_config("public-managed"), "eks-variants:addons": {"ebsCsiDriver": False}}
     run = run_program(config, stack="pm")
-    assert [a.inputs["addonName"] for a in run.of_type(ADDON)] == ["eks-pod-identity-agent"]
+    assert sorted(a.inputs["addonName"] for a in run.of_type(ADDON)) == ["coredns", "eks-pod-identity-agent"]
     config["eks-variants:addons"] = {"ebsCsiDriver": False, "podIdentityAgent": False}
     run = run_program(config, stack="pm")
-    assert run.of_type(ADDON) == [] and run.of_type(POD_IDENTITY) == []
+    assert [a.inputs["addonName"] for a in run.of_type(ADDON)] == ["coredns"] and run.of_type(POD_IDENTITY) == []
 
 
 def test_private_stacks_get_eks_auth_for_pod_identity_only_when_it_is_used():
@@ -107,7 +116,8 @@ def test_private_stacks_get_eks_auth_for_pod_identity_only_when_it_is_used():
     assert "eks-auth" not in services(run_program(off, stack="psm"))
 
 
-def test_every_supported_version_has_pinned_addon_versions():
-    from stack_config.kubernetes_versions import SUPPORTED_VERSIONS
-    assert set(ADDON_VERSIONS) == set(SUPPORTED_VERSIONS)
-    assert all(set(v) == {"eks-pod-identity-agent", "aws-ebs-csi-driver"} for v in ADDON_VERSIONS.values())
+def test_every_supported_version_pins_the_storage_and_identity_addons():
+    assert set(PINS) == set(SUPPORTED_VERSIONS)
+    for pins in PINS.values():
+        assert pins.pod_identity_agent.startswith("v") and "-eksbuild." in pins.pod_identity_agent
+        assert pins.ebs_csi_driver.startswith("v") and "-eksbuild." in pins.ebs_csi_driver

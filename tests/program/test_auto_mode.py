@@ -53,15 +53,16 @@ def test_auto_mode_node_role_is_built_here_with_the_documented_policies(auto):
     _, run = auto
     cluster = run.one(CLUSTER)
     assert cluster.inputs["autoMode"]["createNodeRole"] is False
-    (role_urn,) = cluster.property_dependencies["autoMode"]
-    role = run.by_urn(role_urn)
-    assert role.type == ROLE
+    deps = set(cluster.property_dependencies["autoMode"])
+    (role,) = [run.by_urn(u) for u in deps if run.by_urn(u).type == ROLE]
     trust = json.loads(role.inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
-    policies = {a.inputs["policyArn"].rsplit("/", 1)[-1] for a in run.of_type(ATTACHMENT)
-                if role.urn in a.property_dependencies["role"]}
+    attachments = [a for a in run.of_type(ATTACHMENT) if role.urn in a.property_dependencies["role"]]
     # EKS User Guide, create-auto / auto-learn-iam: the Auto Mode node role's managed policies.
-    assert policies == {"AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"}
+    assert {a.inputs["policyArn"].rsplit("/", 1)[-1] for a in attachments} == {
+        "AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"}
+    # The cluster (which launches the nodes) takes the role only once its policies are attached.
+    assert {a.urn for a in attachments} <= deps
 
 
 def test_auto_mode_nodes_land_in_private_subnets_when_the_private_endpoint_is_on(auto):

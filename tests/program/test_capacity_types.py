@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from components.mixed_instances import ami_parameter, nodeadm_user_data
+from components.mixed_instances import nodeadm_user_data
+from preflight.invokes import ami_id
+from stack_config.kubernetes_versions import PINS, ami_parameter
 from tests.program.harness import run_program, stack_config
 
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -63,16 +65,18 @@ def test_spot_and_several_types_record_a_mixed_instances_group(private_spot_mix)
 def test_mixed_group_follows_the_rules_the_pack_checks(private_spot_mix):
     run = private_spot_mix
     template = run.one(LAUNCH_TEMPLATE)
-    # Private endpoint: no public IP on nodes; IMDSv2 required (hop limit 2 for pods behind the VPC CNI).
+    # Private endpoint: no public IP on nodes.
     assert template.inputs["networkInterfaces"][0]["associatePublicIpAddress"] == "false"
+    # IMDSv2 required, hop limit 1 as on managed nodes (components/node_launch.py).
     assert template.inputs["metadataOptions"] == {
-        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2}
+        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1}
     ebs = template.inputs["blockDeviceMappings"][0]["ebs"]
     assert (ebs["encrypted"], ebs["volumeType"]) == ("true", "gp3")
     # Node subnets: the private tier, through every endpoint (nodes never boot before PrivateLink).
     group = run.one(ASG)
     deps = set(group.property_dependencies["vpcZoneIdentifiers"])
-    private = {s.urn for s in run.of_type(SUBNET) if s.inputs["mapPublicIpOnLaunch"] is False}
+    private = {s.urn for s in run.of_type(SUBNET) if s.inputs["tags"].get("kubernetes.io/role/internal-elb") == "1"}
+    assert len(private) == 3
     assert {u for u in deps if run.by_urn(u).type == SUBNET} == private
     assert {e.urn for e in run.of_type(ENDPOINT)} <= deps
     # The node role's EC2_LINUX access entry exists before any node boots.
@@ -104,8 +108,18 @@ def test_nodeadm_user_data_is_the_al2023_node_config_pulumi_eks_writes():
         "apiVersion": "node.eks.aws/v1alpha1", "kind": "NodeConfig",
         "spec": {"cluster": {"name": "c1", "apiServerEndpoint": "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
                              "certificateAuthority": "Q0E=", "cidr": "172.20.0.0/16"}}}
-    assert ami_parameter("1.36", "m7g.large").endswith("/1.36/amazon-linux-2023/arm64/standard/recommended/image_id")
-    assert "/x86_64/" in ami_parameter("1.36", "m6i.large")
+
+def test_graviton_nodes_boot_the_arm64_ami_of_the_pinned_release():
+    assert ami_parameter("1.36", arch="arm64").endswith(
+        f"/1.36/amazon-linux-2023/arm64/standard/amazon-eks-node-al2023-arm64-standard-1.36-{PINS['1.36'].ami_release}/image_id")
+    config = with_nodes("private-self-managed", instanceTypes=["m7g.large", "c7g.large"])
+    run = run_program(config, stack="psm")
+    # The mocks answer each SSM parameter name with its own AMI id: the template got the arm64 one.
+    region = config["aws:region"]
+    assert run.one(LAUNCH_TEMPLATE).inputs["imageId"] == ami_id(f"{region}:{ami_parameter('1.36', arch='arm64')}")
+    one_graviton = run_program(with_nodes("private-self-managed", instanceTypes=["m7g.large"]), stack="psm")
+    assert one_graviton.one("eks:index:NodeGroupV2").inputs["amiId"] == ami_id(
+        f"{region}:{ami_parameter('1.36', arch='arm64')}")
 
 
 def test_public_mixed_group_asks_for_public_ips():
