@@ -149,12 +149,23 @@ def check_endpoint_tier_capacity(raw: dict[str, Any]) -> list[Problem]:
     except (TypeError, ValueError):
         return []  # the schema reports the CIDR
     usable = 2 ** (32 - (prefix + 6)) - 5
-    services = len(BASELINE_INTERFACE_SERVICES) + len(extra)
+    services = len(BASELINE_INTERFACE_SERVICES) + len(extra) + len(
+        [s for s in _data_plane_services(raw) if s not in extra]
+    )
     if services > usable:
         return [("privateLink.extraServices",
                  f"{services} interface endpoints do not fit the endpoint subnets of a /{prefix} VPC "
                  f"({usable} usable addresses each); list fewer or use a larger eks-variants:vpcCidr")]
     return []
+
+
+def _data_plane_services(raw: dict[str, Any]) -> list[str]:
+    """What the program adds beside the baseline and extraServices (StackSettings.data_plane_services):
+    ``eks-auth`` on a ``private`` stack that uses Pod Identity."""
+    mode, plane = _mode_and_plane(raw)
+    addons = raw.get("addons") if isinstance(raw.get("addons"), dict) else {}
+    agent = plane == "auto" or (plane in ("managed", "self-managed") and addons.get("podIdentityAgent", True) is not False)
+    return ["eks-auth"] if mode == "private" and agent else []
 
 
 def _all_cidrs(values: list[Any]) -> bool:

@@ -90,3 +90,14 @@ def test_addons_switches():
         "unknown key `eks-variants:addons.ebsCsi`; did you mean `ebsCsiDriver`?")
     assert only_problem(dataPlane="fargate", addons={"ebsCsiDriver": False}).startswith(
         "eks-variants:addons: not used with dataPlane 'fargate'")
+
+
+def test_the_eks_auth_endpoint_pod_identity_brings_counts_against_the_endpoint_subnets():
+    seven = ["logs", "ssm", "ssmmessages", "ec2messages", "autoscaling", "elasticloadbalancing", "kms"]
+    base = dict(endpointAccess="private", vpcCidr="10.0.0.0/22", privateLink={"extraServices": seven})
+    # 4 baseline + 7 listed + eks-auth for the Pod Identity agent (or Auto Mode's built-in one) = 12 > 11.
+    for plane in ("managed", "auto"):
+        assert only_problem(dataPlane=plane, **base).startswith(
+            "eks-variants:privateLink.extraServices: 12 interface endpoints do not fit the endpoint subnets of a /22")
+    assert problems(dataPlane="managed", addons={"podIdentityAgent": False, "ebsCsiDriver": False}, **base) == []
+    assert problems(dataPlane="fargate", **base) == []
