@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from stack_config.schema import AccessEntrySettings
+from stack_config.platform import AccessEntrySettings
 
 
 @dataclass(frozen=True)

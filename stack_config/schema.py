@@ -11,11 +11,14 @@ import ipaddress
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, field_validator
 
 from .availability_zones import EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID
+from .blocks import DNS1123_LABEL as _DNS1123_LABEL
+from .blocks import Block as _Block
+from .blocks import duplicates as _duplicates
 from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
+from .platform import AccessEntrySettings, AddonsSettings
 
 EndpointAccess = Literal["public", "public-private", "private"]
 DataPlane = Literal["managed", "self-managed", "fargate", "auto"]
@@ -31,7 +34,6 @@ OPEN_TO_WORLD = "0.0.0.0/0"
 
 CLUSTER_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _SERVICE_SHORT_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _K8S_VERSION = re.compile(r"^\d+\.\d+$")
@@ -43,17 +45,6 @@ _ARM64_FAMILY = re.compile(r"^[a-z]+\d+[a-z]*g[a-z]*\.")
 def instance_architecture(instance_type: str) -> str:
     """``arm64`` for Graviton instance types, ``x86_64`` otherwise."""
     return "arm64" if _ARM64_FAMILY.match(instance_type) else "x86_64"
-
-
-def _duplicates(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({i for i in items if i in seen or seen.add(i)})
-
-
-class _Block(BaseModel):
-    """A config object: camelCase keys, unknown keys rejected."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid")
 
 
 class NodesSettings(_Block):
@@ -126,69 +117,6 @@ class PrivateLinkSettings(_Block):
         if problems:
             raise ValueError("; ".join(problems))
         return value
-
-
-# EKS access policies by access level (EKS User Guide, access-policy-permissions).
-ACCESS_POLICIES: dict[str, str] = {
-    "cluster-admin": "AmazonEKSClusterAdminPolicy",
-    "admin": "AmazonEKSAdminPolicy",
-    "edit": "AmazonEKSEditPolicy",
-    "view": "AmazonEKSViewPolicy",
-}
-AccessLevel = Literal["cluster-admin", "admin", "edit", "view"]
-
-# An IAM role or user ARN in any partition (aws, aws-cn, aws-us-gov, ...), with an optional path.
-# Access entries take IAM principals only (EKS User Guide, creating-access-entries); an STS
-# assumed-role ARN is not accepted by CreateAccessEntry.
-_IAM_PRINCIPAL_ARN = re.compile(
-    r"^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)/([\x21-\x7e]+/)*[\w+=,.@-]{1,128}$"
-)
-
-
-class AccessEntrySettings(_Block):
-    """One ``accessEntries`` item: an IAM principal and the Kubernetes access it gets."""
-
-    principal_arn: str
-    access: AccessLevel
-    namespaces: Optional[list[str]] = Field(default=None, min_length=1)
-
-    @field_validator("principal_arn")
-    @classmethod
-    def _principal(cls, value: str) -> str:
-        if not _IAM_PRINCIPAL_ARN.match(value):
-            raise ValueError(
-                f"{value!r} is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name> "
-                "or :user/<name>)"
-            )
-        return value
-
-    @field_validator("namespaces")
-    @classmethod
-    def _namespace_names(cls, value: Optional[list[str]], info: ValidationInfo) -> Optional[list[str]]:
-        if value is None:
-            return value
-        if info.data.get("access") == "cluster-admin":
-            raise ValueError(
-                "cannot scope 'cluster-admin' (AmazonEKSClusterAdminPolicy is cluster-wide); remove it, "
-                "or use access 'admin' for namespace administrators"
-            )
-        bad = [n for n in value if not _DNS1123_LABEL.match(n)]
-        if bad:
-            raise ValueError(f"not DNS-1123 labels: {', '.join(map(repr, bad))}")
-        if dups := _duplicates(value):
-            raise ValueError(f"duplicate namespaces: {', '.join(dups)}")
-        return value
-
-    @property
-    def policy(self) -> str:
-        return ACCESS_POLICIES[self.access]
-
-
-class AddonsSettings(_Block):
-    """``addons``: the EKS add-ons installed beside the node data planes (each can be left out)."""
-
-    ebs_csi_driver: bool = True
-    pod_identity_agent: bool = True
 
 
 class StackSettings(_Block):
