@@ -15,9 +15,9 @@ from .records import PROVIDER_PREFIX
 from .sentinels import UNKNOWN_VALUE
 
 
-# Which output properties a resource type computes (output-only properties of its SDK class).
+# Which properties a resource type takes and computes (its SDK class and Args class).
 
-_OUTPUT_ONLY_CACHE: dict[str, Optional[frozenset]] = {}
+_PROPERTY_CACHE: dict[str, tuple[frozenset, frozenset]] = {}
 
 
 def _pulumi_names(cls) -> set:
@@ -31,12 +31,11 @@ def _pulumi_names(cls) -> set:
     return names
 
 
-def computed_properties(type_token: str) -> frozenset:
-    """Properties the resource class exposes as outputs but does not take as inputs: these are the
-    values a provider computes, unknown in a preview of a new resource (e.g. `arn`, `ownerId`)."""
-    if type_token in _OUTPUT_ONLY_CACHE:
-        return _OUTPUT_ONLY_CACHE[type_token] or frozenset()
-    result = frozenset()
+def _sdk_properties(type_token: str) -> tuple[frozenset, frozenset]:
+    """(output properties, input properties) of a resource type, from its SDK class and Args class."""
+    if type_token in _PROPERTY_CACHE:
+        return _PROPERTY_CACHE[type_token]
+    result = (frozenset(), frozenset())
     try:
         pkg, mod, _ = type_token.split(":")
         modules = _rpc._RESOURCE_MODULES.get(f"{pkg}:{mod}") or []
@@ -52,12 +51,24 @@ def computed_properties(type_token: str) -> frozenset:
             args_cls = getattr(pymod, cls_name + "Args", None)
             outs = _pulumi_names(cls)
             ins = _pulumi_names(args_cls) if args_cls is not None else set()
-            result = frozenset(outs - ins)
+            result = (frozenset(outs), frozenset(ins))
             break
-    except Exception:  # noqa: BLE001 - unknown or unusual type: treat as computing nothing
-        result = frozenset()
-    _OUTPUT_ONLY_CACHE[type_token] = result
+    except Exception:  # noqa: BLE001 - unknown or unusual type: no known properties
+        result = (frozenset(), frozenset())
+    _PROPERTY_CACHE[type_token] = result
     return result
+
+
+def computed_properties(type_token: str) -> frozenset:
+    """Properties the resource class exposes as outputs but does not take as inputs: these are the
+    values a provider computes, unknown in a preview of a new resource (e.g. `arn`, `ownerId`)."""
+    outs, ins = _sdk_properties(type_token)
+    return outs - ins
+
+
+def input_properties(type_token: str) -> frozenset:
+    """The wire names of the inputs a resource type takes (its SDK Args class)."""
+    return _sdk_properties(type_token)[1]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from pulumi.runtime import settings as _settings
 from pulumi.runtime.proto import resource_pb2
 
 from . import invokes
+from .autonaming import AutoNameError, NamingContext, auto_name, created_with_prefix
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
@@ -93,6 +94,8 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.default_providers: dict[tuple, str] = {}
         self.invokes: list = []
         self.invoke_errors: list[str] = []
+        self.check_errors: list[str] = []  # what the provider's Check would refuse (auto-naming)
+        self.naming = NamingContext(stack=stack, project=project, organization="organization", config=config)
         self._lock = threading.RLock()
 
     # Engine URN format (pkg/resource/deploy/source_eval.go + resource.NewURN): a child's qualified
@@ -173,6 +176,15 @@ class RecordingMonitor(_mocks.MockMonitor):
         outputs.update(deployed_attributes(type_, rid, urn, outputs))
         return rid, outputs
 
+    def _check(self, type_: str, urn: str, name: str, inputs: dict) -> tuple[dict, dict]:
+        """The inputs after the provider's Check: auto-names filled in (preflight/autonaming.py)."""
+        try:
+            added, named_at_create = auto_name(type_, urn, name, inputs, self.naming)
+        except AutoNameError as e:
+            self.check_errors.append(f"{urn}: {e}")
+            raise
+        return {**inputs, **added}, named_at_create
+
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         inputs = struct_to_dict(request.object)
@@ -186,7 +198,12 @@ class RecordingMonitor(_mocks.MockMonitor):
             provider = request.provider or None
             if provider is None and (custom or remote) and not request.type.startswith(PROVIDER_PREFIX):
                 provider = self._default_provider(request.type.split(":")[0], request.version)
+            named_at_create: dict = {}
+            if custom and not request.type.startswith(PROVIDER_PREFIX):
+                inputs, named_at_create = self._check(request.type, urn, request.name, inputs)
             rid, outputs = self._outputs(request.type, request.name, urn, inputs, custom, remote)
+            for prop, prefix in named_at_create.items():
+                outputs[prop] = UNKNOWN_VALUE if self.preview else created_with_prefix(str(prefix), urn)
             prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items() if len(v.urns)}
             self._record(RecordedResource(
                 urn=urn, type=request.type, name=request.name, custom=custom,
@@ -275,6 +292,8 @@ def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
         if probs:
             return [str(p) for p in probs]
         e = e.__cause__ or e.__context__
+    if monitor.check_errors:
+        return list(dict.fromkeys(monitor.check_errors))
     if monitor.invoke_errors:
         return list(dict.fromkeys(monitor.invoke_errors))
     if isinstance(exc, pulumi.RunError):
