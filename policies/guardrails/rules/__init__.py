@@ -3,7 +3,8 @@ from . import (eks_cluster_subnets_multi_az, eks_endpoint_access_enabled, eks_fa
                eks_guardrails_undecidable, eks_private_endpoint_no_node_public_ip,
                eks_private_endpoint_node_subnets, eks_private_endpoint_vpc_dns,
                eks_private_only_nodes_after_privatelink, eks_private_only_privatelink,
-               eks_privatelink_endpoint_https, eks_public_access_cidrs, eks_public_endpoint_node_egress)
+               eks_privatelink_endpoint_https, eks_public_access_cidrs, eks_public_endpoint_node_egress,
+               eks_resource_names)
 
 CATALOG_RULES = [
     eks_endpoint_access_enabled.RULE,
@@ -16,6 +17,7 @@ CATALOG_RULES = [
     eks_privatelink_endpoint_https.RULE,
     eks_private_only_nodes_after_privatelink.RULE,
     eks_fargate_private_subnets.RULE,
+    eks_resource_names.RULE,
     eks_public_access_cidrs.RULE,
 ]
 UNDECIDABLE_RULE = eks_guardrails_undecidable.make(CATALOG_RULES)
