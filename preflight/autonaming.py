@@ -69,7 +69,7 @@ def rule_for(type_token: str) -> Optional[AutoNameRule]:
 
 
 def _set(value) -> bool:
-    return value is not None and value != ""
+    return value is not None  # the bridge defaults only absent properties (an unknown counts as set)
 
 
 @dataclass(frozen=True)

@@ -201,9 +201,10 @@ class RecordingMonitor(_mocks.MockMonitor):
             named_at_create: dict = {}
             if custom and not request.type.startswith(PROVIDER_PREFIX):
                 inputs, named_at_create = self._check(request.type, urn, request.name, inputs)
-            rid, outputs = self._outputs(request.type, request.name, urn, inputs, custom, remote)
-            for prop, prefix in named_at_create.items():
-                outputs[prop] = UNKNOWN_VALUE if self.preview else created_with_prefix(str(prefix), urn)
+            # Names the provider makes at create from a prefix: outputs only (unknown at preview).
+            created = {prop: UNKNOWN_VALUE if self.preview else created_with_prefix(str(prefix), urn)
+                       for prop, prefix in named_at_create.items()}
+            rid, outputs = self._outputs(request.type, request.name, urn, {**inputs, **created}, custom, remote)
             prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items() if len(v.urns)}
             self._record(RecordedResource(
                 urn=urn, type=request.type, name=request.name, custom=custom,

@@ -67,6 +67,7 @@ def test_name_prefix_leaves_the_name_to_create_time(tmp_path):
     deployed = next(r for r in record(tmp_path, body, preview=False).resources
                     if r.type == "aws:eks/nodeGroup:NodeGroup")
     assert re.fullmatch(r"nodes-\d{26}", deployed.outputs["nodeGroupName"])
+    assert deployed.id == "c:" + deployed.outputs["nodeGroupName"]  # the id AWS gives: cluster:node group
 
 
 def test_generic_name_and_per_type_limits(tmp_path):
