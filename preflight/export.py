@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .errors import InputError
+from .export_checks import export_problems, parse_urn
+from .input_files import MIB, read_input_text
+from .json_input import parse_json
 from .records import RecordedResource, RecordedStack
 from .sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+
+EXPORT_LIMIT = 512 * MIB
 
 try:
     from pulumi._version import _VERSION as _SDK_VERSION  # type: ignore
@@ -96,49 +101,19 @@ def write_export(stack: RecordedStack, path) -> str:
     return str(p)
 
 
-def _parse_urn(urn: str) -> Optional[tuple[str, str, str, str]]:
-    if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
-        return None
-    parts = urn[len("urn:pulumi:"):].split("::")
-    if len(parts) < 4:
-        return None
-    stack, project, qtype = parts[0], parts[1], parts[2]
-    name = "::".join(parts[3:])
-    return stack, project, qtype, name
-
-
 def read_export(path) -> RecordedStack:
     """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read export {p}: {e.strerror or e}") from None
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        raise InputError(f"{p}: malformed JSON: {e}") from None
-    if not isinstance(data, dict) or "deployment" not in data:
-        raise InputError(f"{p}: not a `pulumi stack export` file (no `deployment`)")
-    if data.get("version") != 3:
-        raise InputError(f"{p}: unsupported deployment version {data.get('version')!r} (preflight reads version 3)")
-    dep = data["deployment"]
-    if not isinstance(dep, dict):
-        raise InputError(f"{p}: malformed export: `deployment` must be an object")
-    raw = dep.get("resources") or []
-    if not isinstance(raw, list):
-        raise InputError(f"{p}: malformed export: `deployment.resources` must be a list")
-    problems, warn = [], []
+    data = parse_json(read_input_text(p, "export", EXPORT_LIMIT), str(p), "export")
+    problems = export_problems(data, str(p))
+    if problems:
+        raise InputError(problems)
+    raw = data["deployment"].get("resources") or []
+    warn: list = []
     resources: list[RecordedResource] = []
     stack_name = project = None
-    for i, r in enumerate(raw):
-        if not isinstance(r, dict) or not isinstance(r.get("type"), str):
-            problems.append(f"{p}: resource #{i}: missing `urn` or `type`")
-            continue
-        parsed = _parse_urn(r.get("urn"))
-        if parsed is None:
-            problems.append(f"{p}: resource #{i}: malformed URN {r.get('urn')!r}")
-            continue
+    for r in raw:
+        parsed = parse_urn(r["urn"])
         if r.get("delete"):
             continue  # pending deletion: not part of the stack's current state
         s, proj, _, name = parsed
@@ -152,8 +127,6 @@ def read_export(path) -> RecordedStack:
             inputs=_from_state(r.get("inputs") or {}, warn), outputs=_from_state(r.get("outputs") or {}, warn),
             dependencies=list(r.get("dependencies") or []),
             property_dependencies={k: list(v or []) for k, v in (r.get("propertyDependencies") or {}).items()}))
-    if problems:
-        raise InputError(problems)
     if warn:
         print(f"preflight: {p}: {len(warn)} encrypted secret value(s) cannot be decrypted offline; "
               f"they are analyzed as unknown (export with --show-secrets to avoid this)", file=sys.stderr)

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
 from .errors import InputError
+from .input_files import MIB, read_input_text
+from .yaml_input import load_yaml
 
+YAML_FILE_LIMIT = 16 * MIB
 _STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<name>[^/\\]+)\.ya?ml$")
 
 
@@ -41,34 +42,40 @@ _PARSED: dict[tuple[str, str], Any] = {}
 
 
 def _read_yaml(path: Path, what: str, *, reuse: bool = False) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{what} not found: {path}") from None
-    except OSError as e:
-        raise InputError(f"cannot read {what} {path}: {e.strerror or e}") from None
+    text = read_input_text(path, what, YAML_FILE_LIMIT)
     key = (str(path), text)
     if reuse and key in _PARSED:
         return copy.deepcopy(_PARSED[key])
-    try:
-        data = yaml.safe_load(text)
-        if reuse:
-            if len(_PARSED) >= 16:
-                _PARSED.clear()
-            _PARSED[key] = copy.deepcopy(data)
-        return data
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
+    data = load_yaml(text, str(path))
+    if reuse:
+        if len(_PARSED) >= 16:
+            _PARSED.clear()
+        _PARSED[key] = copy.deepcopy(data)
+    return data
 
 
 def stack_name_from_path(path) -> str:
     m = _STACK_FILE_RE.match(Path(path).name)
     if not m:
         raise InputError(f"{path}: a stack file must be named Pulumi.<stack>.yaml")
+    problem = stack_name_problem(m.group("name"))
+    if problem:
+        raise InputError(f"{path}: {problem}")
     return m.group("name")
+
+
+_STACK_NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def stack_name_problem(name: str) -> Optional[str]:
+    """The CLI's stack-name rule (pkg/backend/diy and httpstate `validateStackName`,
+    `^[A-Za-z0-9_.-]{1,100}$`; the name ends up inside every URN), or None."""
+    if len(name) > 100:
+        return f"stack name too long (max length 100 characters, {name[:20]!r}… has {len(name)})"
+    if not _STACK_NAME_RE.fullmatch(name):
+        return f"invalid stack name {name!r}: stack names may only contain alphanumeric, hyphens, " \
+               f"underscores, or periods"
+    return None
 
 
 def load_stack_file(path) -> StackFile:
@@ -132,6 +139,9 @@ def list_stack_files(project: Project) -> list[str]:
 
 
 def stack_file_for(project: Project, stack: str) -> str:
+    problem = stack_name_problem(stack)
+    if problem:
+        raise InputError(problem)
     for ext in ("yaml", "yml"):
         p = Path(project.stack_config_dir) / f"Pulumi.{stack}.{ext}"
         if p.is_file():
