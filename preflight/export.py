@@ -104,7 +104,7 @@ def write_export(stack: RecordedStack, path) -> str:
 def read_export(path) -> RecordedStack:
     """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
     p = Path(path)
-    data = parse_json(read_input_text(p, "export", EXPORT_LIMIT), str(p), "export")
+    data = parse_json(read_input_text(p, "export", EXPORT_LIMIT, bom_allowed=False), str(p), "export")
     problems = export_problems(data, str(p))
     if problems:
         raise InputError(problems)

@@ -8,6 +8,7 @@ type (`null` is accepted anywhere and means "not set"). Each problem is one line
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, Callable, Optional
 
 from .json_input import NotANumber, first_problems, key_path
@@ -38,8 +39,11 @@ def _is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 def _is_str_list(v): return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
-def _is_time(v) -> bool:
-    if not isinstance(v, str):
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+def _is_time(v) -> bool:  # Go's time.Time reads RFC 3339 only
+    if not isinstance(v, str) or not _RFC3339.fullmatch(v):
         return False
     try:
         datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
@@ -60,13 +64,13 @@ def _is_timeouts(v) -> bool:
     return isinstance(v, dict) and all(x is None or _is_num(x) for x in v.values())
 
 
-def _is_urn(v) -> bool:
-    return parse_urn(v) is not None
+def _is_urn(v) -> bool:  # "" is Go's zero value: not set
+    return v == "" or parse_urn(v) is not None
 
 
 def _is_provider_ref(v) -> bool:
-    # "<provider URN>::<provider id>" (sdk/go/common/resource/providers ParseReference).
-    return isinstance(v, str) and "::" in v and parse_urn(v.rsplit("::", 1)[0]) is not None
+    # "<provider URN>::<provider id>" (sdk/go/common/resource/providers ParseReference); "" = not set.
+    return v == "" or (isinstance(v, str) and "::" in v and parse_urn(v.rsplit("::", 1)[0]) is not None)
 
 
 # ResourceV3's fields: (check, what it must be).
@@ -115,7 +119,7 @@ def export_problems(data: Any, name: str) -> list[str]:
     if not isinstance(data, dict) or "deployment" not in data:
         return [f"{name}: not a `pulumi stack export` file (no `deployment`)"]
     version = data.get("version")
-    if version != 3 or isinstance(version, bool):
+    if type(version) is not int or version != 3:  # 3.0 or "3" does not fill Go's int
         return [f"{name}: unsupported deployment version {version!r} (preflight reads version 3)"]
     dep = data["deployment"]
     if not isinstance(dep, dict):

@@ -10,7 +10,7 @@ The rule: preflight reads **regular files and pipes** only, at most `limit` byte
   writes to, or a writer that stalls — the read stops with an error instead of blocking forever.
 - Folders, devices (`/dev/zero`, a terminal), sockets and anything else are refused by kind; a
   symbolic-link loop or a missing file is reported with the operating system's reason.
-- The text must be UTF-8 (a UTF-8 byte-order mark is allowed and dropped): a UTF-16 file, a latin-1 byte
+- The text must be UTF-8 (a UTF-8 byte-order mark is dropped from YAML, refused in JSON as Go refuses it): a UTF-16 file, a latin-1 byte
   or an unpaired surrogate is refused with the line and column of the first bad byte.
 Every refusal is an InputError naming the file (exit status 2).
 """
@@ -106,9 +106,14 @@ def _read_pipe(fd: int, name: str, what: str, limit: int) -> bytes:
         last_data = time.monotonic()
 
 
-def decode_utf8(data: bytes, name: str, what: str) -> str:
-    """`data` as text; InputError naming the first byte that is not UTF-8 (with its line and column)."""
+def decode_utf8(data: bytes, name: str, what: str, *, bom_allowed: bool) -> str:
+    """`data` as text; InputError naming the first byte that is not UTF-8 (with its line and column).
+    A UTF-8 byte-order mark is dropped where allowed (YAML allows it; JSON, and Go's encoding/json with
+    it, does not)."""
     if data.startswith(codecs.BOM_UTF8):
+        if not bom_allowed:
+            raise InputError(f"{name}: {what} starts with a UTF-8 byte-order mark, which JSON does not allow "
+                             f"(save it without one)")
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(
             (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -125,6 +130,6 @@ def decode_utf8(data: bytes, name: str, what: str) -> str:
                          f"column {column}{hint}") from None
 
 
-def read_input_text(path, what: str, limit: int) -> str:
+def read_input_text(path, what: str, limit: int, *, bom_allowed: bool) -> str:
     """The UTF-8 text of the regular file or pipe at `path` (see the module's rule)."""
-    return decode_utf8(read_input_bytes(path, what, limit), str(path), what)
+    return decode_utf8(read_input_bytes(path, what, limit), str(path), what, bom_allowed=bom_allowed)

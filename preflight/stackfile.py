@@ -42,7 +42,7 @@ _PARSED: dict[tuple[str, str], Any] = {}
 
 
 def _read_yaml(path: Path, what: str, *, reuse: bool = False) -> Any:
-    text = read_input_text(path, what, YAML_FILE_LIMIT)
+    text = read_input_text(path, what, YAML_FILE_LIMIT, bom_allowed=True)
     key = (str(path), text)
     if reuse and key in _PARSED:
         return copy.deepcopy(_PARSED[key])

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from .availability_zones import EKS_UNSUPPORTED_ZONE_IDS, ZONE_ID
 from .blocks import DNS1123_LABEL as _DNS1123_LABEL
@@ -21,6 +21,16 @@ from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
 from .platform import AccessEntrySettings, AddonsSettings
 
 EndpointAccess = Literal["public", "public-private", "private"]
+
+
+def _not_a_boolean(value):
+    # YAML `true` is a boolean, not a count: pydantic's lax mode would read it as 1.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got the boolean {str(value).lower()}")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_not_a_boolean)]
 DataPlane = Literal["managed", "self-managed", "fargate", "auto"]
 CapacityType = Literal["on-demand", "spot"]
 
@@ -51,10 +61,10 @@ class NodesSettings(_Block):
     """``nodes``: the EC2 capacity of the managed and self-managed data planes."""
 
     instance_types: list[str] = Field(default_factory=lambda: ["m6i.large"], min_length=1)
-    min_size: int = Field(default=2, ge=0)
-    desired_size: int = Field(default=2, ge=0)
-    max_size: int = Field(default=4, ge=1)
-    disk_size_gib: int = Field(default=50, ge=20, le=16384, alias="diskSizeGiB")
+    min_size: WholeNumber = Field(default=2, ge=0)
+    desired_size: WholeNumber = Field(default=2, ge=0)
+    max_size: WholeNumber = Field(default=4, ge=1)
+    disk_size_gib: WholeNumber = Field(default=50, ge=20, le=16384, alias="diskSizeGiB")
     capacity_type: CapacityType = "on-demand"
 
     @field_validator("instance_types")
@@ -125,7 +135,7 @@ class StackSettings(_Block):
     endpoint_access: EndpointAccess
     data_plane: DataPlane
     vpc_cidr: str = "10.0.0.0/16"
-    availability_zones: int = Field(default=3, ge=2, le=6)
+    availability_zones: WholeNumber = Field(default=3, ge=2, le=6)
     nat_gateways: Optional[Literal["single", "per-az"]] = None
     kubernetes_version: str = NEWEST_SUPPORTED
     public_access_cidrs: Optional[list[str]] = Field(default=None, min_length=1)
