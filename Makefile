@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-from-lock
 
-.PHONY: env preflight test bench lock clean
+.PHONY: env preflight test fuzz bench lock clean
 
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
@@ -22,6 +22,10 @@ preflight: env
 ## test: the whole test suite (program under mocks, preflight, policies end to end)
 test: env
 	$(PY) -m pytest -q
+
+## fuzz: every generated malformed input through python -m preflight (make test runs a sample)
+fuzz: env
+	$(PY) tests/fuzz/fuzz_all.py
 
 ## bench: performance figures (preflight wall time, policy-pack scaling)
 bench: env

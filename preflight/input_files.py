@@ -119,15 +119,17 @@ def decode_utf8(data: bytes, name: str, what: str, *, bom_allowed: bool) -> str:
             (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise InputError(f"{name}: {what} is UTF-16 or UTF-32 text; preflight reads UTF-8 (convert it, "
                          f"e.g. `iconv -f UTF-16 -t UTF-8`)")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # valid UTF-8, but neither JSON nor YAML allows it: UTF-16 text without a byte-order mark?
+        line, column = data.count(b"\n", 0, nul) + 1, nul - data.rfind(b"\n", 0, nul)
+        raise InputError(f"{name}: {what} holds a NUL byte (line {line}, column {column}), which neither JSON "
+                         f"nor YAML allows: is it UTF-16 text without a byte-order mark? preflight reads UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        nul = b"\x00" in data[:4096]
-        hint = " (it looks like UTF-16 without a byte-order mark)" if nul else ""
+        line, column = data.count(b"\n", 0, e.start) + 1, e.start - data.rfind(b"\n", 0, e.start)
         raise InputError(f"{name}: {what} is not UTF-8 text: byte 0x{data[e.start]:02x} at line {line}, "
-                         f"column {column}{hint}") from None
+                         f"column {column}") from None
 
 
 def read_input_text(path, what: str, limit: int, *, bom_allowed: bool) -> str:

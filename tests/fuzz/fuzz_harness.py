@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -68,7 +69,9 @@ def _tree(d: Path) -> dict:
     for p in d.rglob("*"):
         try:
             st = p.lstat()
-            out[str(p.relative_to(d))] = (st.st_mode, st.st_size, st.st_mtime_ns)
+            # (a FIFO's times change when it is written: only what it is counts)
+            out[str(p.relative_to(d))] = st.st_mode if stat.S_ISFIFO(st.st_mode) else (
+                st.st_mode, st.st_size, st.st_mtime_ns)
         except OSError:
             pass
     return out

@@ -44,7 +44,7 @@ EXPORT_FIELDS = {
 def _fits(v: Any, want: set) -> bool:
     k = kind_of(v)
     if "urn" in want or "providerref" in want:
-        return False  # no palette value is a URN (and "" is "not set" only for optional URNs: never picked)
+        return v == ""  # no palette value is a URN; "" is Go's zero value: not set (urn itself: required)
     if "time" in want:
         return False
     if "urnlist" in want or "strlist" in want:
@@ -67,7 +67,7 @@ def _export_cases(base: dict, rng: random.Random) -> list[Case]:
     # Type confusion: each field of one resource, each palette value of another kind.
     for field, want in EXPORT_FIELDS.items():
         for v in PALETTE:
-            if _fits(v, want) or (field in ("urn", "type") and v == ""):
+            if _fits(v, want) and not (field in ("urn", "type") and v == ""):  # both required
                 continue
             i = rng.choice(custom)
             urn = resources[i]["urn"]
@@ -84,8 +84,10 @@ def _export_cases(base: dict, rng: random.Random) -> list[Case]:
         out.append(Case(f"export/resources={json.dumps(v)}", "export-container", "export",
                         mutated(lambda d, v=v: d["deployment"].__setitem__("resources", v)),
                         "accept" if v == [] else "reject", ("resources",)))
+        # An object fills DeploymentV3 (unknown fields are ignored): a stack without resources.
         out.append(Case(f"export/deployment={json.dumps(v)}", "export-container", "export",
-                        mutated(lambda d, v=v: d.__setitem__("deployment", v)), "reject", ("deployment",)))
+                        mutated(lambda d, v=v: d.__setitem__("deployment", v)),
+                        "accept" if isinstance(v, dict) else "reject", ("deployment",)))
         out.append(Case(f"export/version={json.dumps(v)}", "export-container", "export",
                         mutated(lambda d, v=v: d.__setitem__("version", v)), "reject", ("version",)))
         out.append(Case(f"export/resource-item={json.dumps(v)}", "export-container", "export",

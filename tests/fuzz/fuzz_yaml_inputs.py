@@ -99,20 +99,21 @@ def stack_cases(base_text: str, rng: random.Random) -> list[Case]:
                                              "2025-06-30\n    at: 2025-06-30T10:00:00Z\n"), "accept", ()),
         "small-alias": ("defaults: &d\n  team: platform\n" + base_text.replace(
             "  eks-variants:tags:\n    team: platform\n", "  eks-variants:tags:\n    <<: *d\n"), "accept", ()),
-        "two-documents": (base_text + "---\nconfig: {}\n", "reject", ("single document",)),
+        "two-documents": (base_text + "---\nconfig: {}\n", "reject", ("another document",)),
         "tab-indent": (base_text.replace("  aws:region", "\taws:region"), "reject", ("malformed YAML",)),
         "top-list": ("- config\n", "reject", ("mapping",)),
         "top-scalar": ("just text\n", "reject", ("mapping",)),
         "config-list": ("config:\n  - a\n", "reject", ("config",)),
         "key-two-colons": (base_text.replace("config:\n", "config:\n  a:b:c: 1\n"), "reject", ("a:b:c",)),
         "key-number": (base_text.replace("config:\n", "config:\n  17: 1\n"), "reject", ("17",)),
-        "key-typo": (base_text.replace(f"{NS}:dataPlane", f"{NS}:dataPlain"), "reject", ("dataPlain",)),
+        # (a typo of a key Pulumi.yaml types without a default is the CLI's "missing value" instead)
+        "key-typo": (base_text.replace(f"{NS}:vpcCidr", f"{NS}:vpcCdir"), "reject", ("vpcCdir", "vpcCidr")),
         "empty-file": ("", "reject", ("endpointAccess",)),
         "deep-unrelated": ("x-deep: " + "[" * 50 + "]" * 50 + "\n" + base_text, "accept", ()),
         "deep-config": (base_text.replace("config:\n", "config:\n  x:y: " + "[" * 150 + "]" * 150 + "\n"), "reject",
                         ("nested",)),
         "big-comment": ("#" + "x" * 3_000_000 + "\n" + base_text, "accept", ()),
-        "nul-byte": (base_text.replace("platform", "plat\x00form"), "reject", ("malformed YAML",)),
+        "nul-byte": (base_text.replace("platform", "plat\x00form"), "reject", ("NUL",)),
     }
     for levels, width in ((9, 9), (7, 10), (rng.randint(5, 8), rng.randint(6, 12))):
         feats[f"alias-bomb-{levels}x{width}"] = (_bomb(levels, width) + base_text, "reject", ("aliasing",))
