@@ -25,7 +25,7 @@ test: env
 
 ## fuzz: every generated malformed input through python -m preflight (make test runs a sample)
 fuzz: env
-	$(PY) tests/fuzz/fuzz_all.py
+	$(PY) -m tests.fuzz.fuzz_all
 
 ## bench: performance figures (preflight wall time, policy-pack scaling)
 bench: env

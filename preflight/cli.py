@@ -103,7 +103,8 @@ def _run(args, gc_enabled: bool = True) -> int:
     from .pack_process import PolicyPackProcess
     from .pipeline import InOrderAnalysis, StackRuns, settle_heap
 
-    pack = PolicyPackProcess(plan.pack_dir, parsed_config=plan.policy_config, debug=args.debug)
+    pack = PolicyPackProcess(plan.pack_dir, parsed_config=plan.policy_config, config_source=args.policy_config,
+                             debug=args.debug)
     analysis = InOrderAnalysis(pack, total=len(plan.jobs))
     runs = StackRuns(plan, analysis, debug=args.debug, heap_settled=lambda: settle_heap(gc_enabled))
     try:

@@ -22,6 +22,7 @@ import os
 import select
 import stat
 import time
+from typing import Optional
 
 from .errors import InputError
 
@@ -32,6 +33,25 @@ _CHUNK = 1024 * 1024
 
 def _size_text(n: int) -> str:
     return f"{n // MIB} MiB" if n >= MIB else f"{n} bytes"
+
+
+def input_file_problem(path, what: str) -> Optional[str]:
+    """Why `path` cannot be read as an input (by the rule above), without opening it (a FIFO is not
+    waited for here); None when it is a regular file or a pipe."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return f"{what} not found: {path}"
+    except OSError as e:
+        return f"cannot read {what} {path}: {e.strerror or e}"
+    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
+        return None
+    return f"cannot read {what} {path}: it is {_kind_of(mode)} (preflight reads regular files and pipes)"
+
+
+def _kind_of(mode: int) -> str:
+    return ("a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
 
 
 def read_input_bytes(path, what: str, limit: int) -> bytes:
@@ -48,14 +68,13 @@ def read_input_bytes(path, what: str, limit: int) -> bytes:
         if stat.S_ISREG(mode):
             size = os.fstat(fd).st_size
             if size > limit:
-                raise InputError(f"{name}: {what} is {_size_text(size)}, more than the {_size_text(limit)} "
-                                 f"preflight reads")
+                raise InputError(f"{what} is {_size_text(size)}, more than the {_size_text(limit)} "
+                                 f"preflight reads", source=name)
             return _read_regular(fd, name, what, limit)
         if stat.S_ISFIFO(mode):
             return _read_pipe(fd, name, what, limit)
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-        raise InputError(f"cannot read {what} {name}: it is {kind} (preflight reads regular files and pipes)")
+        raise InputError(f"cannot read {what} {name}: it is {_kind_of(mode)} (preflight reads regular files "
+                         f"and pipes)")
     finally:
         os.close(fd)
 
@@ -71,7 +90,7 @@ def _read_regular(fd: int, name: str, what: str, limit: int) -> bytes:
             return b"".join(chunks)
         total += len(chunk)
         if total > limit:  # grew while being read
-            raise InputError(f"{name}: {what} is more than the {_size_text(limit)} preflight reads")
+            raise InputError(f"{what} is more than the {_size_text(limit)} preflight reads", source=name)
         chunks.append(chunk)
 
 
@@ -86,8 +105,8 @@ def _read_pipe(fd: int, name: str, what: str, limit: int) -> bytes:
         if remaining <= 0 or not poller.poll(max(1, int(remaining * 1000))):
             if time.monotonic() - last_data >= PIPE_TIMEOUT:
                 said = "nothing" if not chunks else "nothing more"
-                raise InputError(f"{name}: {said} arrived on the {what} pipe for {PIPE_TIMEOUT:g} s "
-                                 f"(is anything writing to it?)")
+                raise InputError(f"{said} arrived on the {what} pipe for {PIPE_TIMEOUT:g} s "
+                                 f"(is anything writing to it?)", source=name)
             continue
         try:
             chunk = os.read(fd, _CHUNK)
@@ -101,7 +120,7 @@ def _read_pipe(fd: int, name: str, what: str, limit: int) -> bytes:
             return b"".join(chunks)
         total += len(chunk)
         if total > limit:
-            raise InputError(f"{name}: {what} is more than the {_size_text(limit)} preflight reads")
+            raise InputError(f"{what} is more than the {_size_text(limit)} preflight reads", source=name)
         chunks.append(chunk)
         last_data = time.monotonic()
 
@@ -112,24 +131,25 @@ def decode_utf8(data: bytes, name: str, what: str, *, bom_allowed: bool) -> str:
     it, does not)."""
     if data.startswith(codecs.BOM_UTF8):
         if not bom_allowed:
-            raise InputError(f"{name}: {what} starts with a UTF-8 byte-order mark, which JSON does not allow "
-                             f"(save it without one)")
+            raise InputError(f"{what} starts with a UTF-8 byte-order mark, which JSON does not allow "
+                             f"(save it without one)", source=name)
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data.startswith(
             (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise InputError(f"{name}: {what} is UTF-16 or UTF-32 text; preflight reads UTF-8 (convert it, "
-                         f"e.g. `iconv -f UTF-16 -t UTF-8`)")
+        raise InputError(f"{what} is UTF-16 or UTF-32 text; preflight reads UTF-8 (convert it, "
+                         f"e.g. `iconv -f UTF-16 -t UTF-8`)", source=name)
     nul = data.find(b"\x00")
     if nul >= 0:  # valid UTF-8, but neither JSON nor YAML allows it: UTF-16 text without a byte-order mark?
         line, column = data.count(b"\n", 0, nul) + 1, nul - data.rfind(b"\n", 0, nul)
-        raise InputError(f"{name}: {what} holds a NUL byte (line {line}, column {column}), which neither JSON "
-                         f"nor YAML allows: is it UTF-16 text without a byte-order mark? preflight reads UTF-8")
+        raise InputError(f"{what} holds a NUL byte (line {line}, column {column}), which neither JSON nor YAML "
+                         f"allows: is it UTF-16 text without a byte-order mark? preflight reads UTF-8",
+                         source=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line, column = data.count(b"\n", 0, e.start) + 1, e.start - data.rfind(b"\n", 0, e.start)
-        raise InputError(f"{name}: {what} is not UTF-8 text: byte 0x{data[e.start]:02x} at line {line}, "
-                         f"column {column}") from None
+        raise InputError(f"{what} is not UTF-8 text: byte 0x{data[e.start]:02x} at line {line}, "
+                         f"column {column}", source=name) from None
 
 
 def read_input_text(path, what: str, limit: int, *, bom_allowed: bool) -> str:

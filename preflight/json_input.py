@@ -55,9 +55,9 @@ def parse_json(text: str, name: str, what: str) -> Any:
     try:
         return json.loads(text, parse_constant=NotANumber, parse_float=_parse_float, parse_int=_parse_int)
     except RecursionError:
-        raise InputError(f"{name}: {what} is nested more than {MAX_DEPTH} levels deep") from None
+        raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", source=name) from None
     except ValueError as e:
-        raise InputError(f"{name}: malformed JSON: {e}") from None
+        raise InputError(f"malformed JSON: {e}", source=name) from None
 
 
 def has_surrogate_escapes(text: str) -> bool:

@@ -76,9 +76,13 @@ class PolicyPackProcess:
     """
 
     def __init__(self, pack_dir, config=None, *, parsed_config: Optional[dict[str, dict]] = None,
-                 python: Optional[str] = None, debug: bool = False, organization: str = "organization"):
+                 config_source: Optional[str] = None, python: Optional[str] = None, debug: bool = False,
+                 organization: str = "organization"):
         self.pack_dir = Path(pack_dir).resolve()
+        # The --policy-config file, named in schema errors (None: the config was given in code).
+        self.config_source = config_source
         if isinstance(config, (str, os.PathLike)):
+            self.config_source = str(config)
             config = load_policy_config(config)
         elif isinstance(config, dict):
             config = parse_policy_config(json.dumps(config), "policy config")
@@ -209,7 +213,8 @@ class PolicyPackProcess:
         self.warnings += unknown_policy_warnings(self.info, self.given_config)
         effective, errors = reconcile_config(self.info, self.given_config)
         if errors:
-            raise InputError([f"invalid policy config for pack {self.name}: {e}" for e in errors])
+            where = f"{self.config_source}: " if self.config_source else ""
+            raise InputError([f"{where}invalid policy config for pack {self.name}: {e}" for e in errors])
         self.effective_config = effective
         if effective:
             try:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import InputError
+from .input_files import input_file_problem
 from .stackfile import Project, list_stack_files, load_project, stack_file_for, stack_name_from_path
 from .workers import cpu_count, fork_available
 
@@ -51,10 +52,11 @@ def plan_run(args, repo_root: Path) -> Plan:
     project = None
     if args.export:
         for f in args.export:
-            if Path(f).is_file():
-                jobs.append(Job("export", f))
+            problem = input_file_problem(f, "export file")
+            if problem:
+                problems.append(problem)
             else:
-                problems.append(f"export file not found: {f}")
+                jobs.append(Job("export", f))
     else:
         project = load_project(program)
         jobs, problems = _stack_jobs(args, project)
@@ -89,8 +91,9 @@ def _stack_jobs(args, project: Project) -> tuple[list[Job], list[str]]:
         except InputError as e:
             problems += e.lines()
     for f in args.config_file or []:
-        if not Path(f).is_file():
-            problems.append(f"config file not found: {f}")
+        problem = input_file_problem(f, "config file")
+        if problem:
+            problems.append(problem)
             continue
         try:
             stack_name_from_path(f)

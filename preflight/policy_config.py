@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2 as apb
 
 from .errors import InputError
+from .input_files import MIB, read_input_text
+from .json_input import first_problems, key_path, parse_json
 from .wire import LEVEL_TO_PB, LEVELS, PB_TO_LEVEL
+
+POLICY_CONFIG_LIMIT = 16 * MIB
 
 
 def parse_policy_config(text: str, source: str = "policy config") -> dict[str, dict]:
@@ -22,10 +25,12 @@ def parse_policy_config(text: str, source: str = "policy config") -> dict[str, d
     "properties": dict|None}}."""
     if not text.strip():
         return {}
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        raise InputError(f"{source}: malformed JSON: {e}") from None
+    data = parse_json(text, source, "policy config")
+    problems = first_problems(data, lambda path: f"{source}: {key_path(path)}")
+    if problems:
+        raise InputError(problems)
+    if data is None:  # Go's encoding/json: null leaves the map empty
+        return {}
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object mapping policy names to settings")
     out, problems = {}, []
@@ -60,11 +65,9 @@ def parse_policy_config(text: str, source: str = "policy config") -> dict[str, d
 
 
 def load_policy_config(path) -> dict[str, dict]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read policy config {path}: {e.strerror or e}") from None
-    return parse_policy_config(text, str(path))
+    """The --policy-config file (a regular file or a pipe, read as preflight/input_files.py says)."""
+    return parse_policy_config(read_input_text(path, "policy config", POLICY_CONFIG_LIMIT, bom_allowed=False),
+                               str(path))
 
 
 def _json_type(v: Any) -> str:

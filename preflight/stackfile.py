@@ -86,13 +86,15 @@ def load_stack_file(path) -> StackFile:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError(f"{p}: malformed stack file: expected a mapping at the top level")
-    config = data.get("config") or {}
-    if not isinstance(config, dict):
-        raise InputError(f"{p}: malformed stack file: `config` must be a mapping")
-    problems = [f"{p}: {e}" for e in _key_problems(config)]
+        raise InputError("malformed stack file: expected a mapping at the top level", source=str(p))
+    config = data.get("config")
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):  # `config: []` or `config: ""` too: Go's yaml.v3 refuses to fill a map
+        raise InputError("malformed stack file: `config` must be a mapping", source=str(p))
+    problems = list(_key_problems(config))
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, source=str(p))
     environment = data.get("environment")
     if environment:
         sys.stderr.write(f"preflight: {name}: note: {_environment_note(environment)}\n")

@@ -145,6 +145,6 @@ def load_yaml(text: str, name: str) -> Any:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(f"{name}: malformed YAML{where}: {problem}") from None
+        raise InputError(f"malformed YAML{where}: {problem}", source=name) from None
     except RecursionError:
-        raise InputError(f"{name}: malformed YAML: nested more than {MAX_DEPTH} levels deep") from None
+        raise InputError(f"malformed YAML: nested more than {MAX_DEPTH} levels deep", source=name) from None

@@ -1,6 +1,6 @@
 """`make fuzz`: every generated input through `python -m preflight` (see fuzz_inputs and fuzz_harness).
 
-    .venv/bin/python tests/fuzz/fuzz_all.py [--seed N] [--only SUBSTRING] [--workers N] [--verbose]
+    .venv/bin/python -m tests.fuzz.fuzz_all [--seed N] [--only SUBSTRING] [--workers N] [--verbose]
 
 Prints one line per failing input, then `N inputs, 0 crashes, 0 hangs, 0 wrong exit codes, 0 leaked
 processes` and the number of distinct error messages; exits 1 when any input failed.
@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from fuzz_harness import error_messages, prepare_bases, run_all, summary
-from fuzz_inputs import generate
+from tests.fuzz.fuzz_harness import error_messages, prepare_bases, run_all, summary
+from tests.fuzz.fuzz_inputs import generate
 
 
 def main(argv=None) -> int:

@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Optional
 
-from fuzz_case import Case
+from tests.fuzz.fuzz_case import Case
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = REPO / "policies"

@@ -25,8 +25,8 @@ import random
 from typing import Any, Callable
 
 
-from fuzz_case import PALETTE, Case, as_json, kind_of
-from fuzz_yaml_inputs import policy_cases, project_cases, stack_cases
+from tests.fuzz.fuzz_case import PALETTE, Case, as_json, kind_of
+from tests.fuzz.fuzz_yaml_inputs import policy_cases, project_cases, stack_cases
 
 
 # -- exports -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from fuzz_case import PALETTE, Case, as_json, kind_of
+from tests.fuzz.fuzz_case import PALETTE, Case, as_json, kind_of
 
 NS = "eks-variants"
 # The stack-config keys (contracts §2) and the kinds of value the program takes for each.

@@ -1,11 +1,11 @@
 """A deterministic sample of the generated malformed inputs (one per family and input kind), each run
 through `python -m preflight` as a user would: exit 2 naming the file and the key or resource, or a
 verdict where the input is odd but valid; no traceback, no hang, no process left behind, nothing
-written outside the output folder. `make fuzz` runs every generated input (tests/fuzz/fuzz_all.py)."""
+written outside the output folder. `make fuzz` runs every generated input (python -m tests.fuzz.fuzz_all)."""
 import pytest
 
-from fuzz_harness import prepare_bases, run_all
-from fuzz_inputs import generate, sample
+from tests.fuzz.fuzz_harness import prepare_bases, run_all
+from tests.fuzz.fuzz_inputs import generate, sample
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def test_plan_reports_every_problem_at_once_each_naming_what_is_wrong(tmp_path):
                       "--policy-config", str(tmp_path / "none.json"))
     assert lines == [f"config file not found: {tmp_path / 'Pulumi.missing.yaml'}",
                      f"{bad_name}: a stack file must be named Pulumi.<stack>.yaml",
-                     f"cannot read policy config {tmp_path / 'none.json'}: No such file or directory"]
+                     f"policy config not found: {tmp_path / 'none.json'}"]
     (unknown,) = _problems("--stack", "qa")
     assert unknown == f"unknown stack 'qa': no {STACKS / 'Pulumi.qa.yaml'} (known stacks: dev, prod)"
 
