@@ -31,6 +31,7 @@ from pulumi.runtime.proto import analyzer_pb2 as apb
 from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 
 from .errors import InputError
+from .in_flight import WINDOW, Answer, calls_in_order
 from .policy_config import (configure_request, load_policy_config, parse_policy_config, reconcile_config,
                             unknown_policy_warnings)
 from .records import RecordedStack, Violation
@@ -77,10 +78,11 @@ class PolicyPackProcess:
 
     def __init__(self, pack_dir, config=None, *, parsed_config: Optional[dict[str, dict]] = None,
                  config_source: Optional[str] = None, python: Optional[str] = None, debug: bool = False,
-                 organization: str = "organization"):
+                 organization: str = "organization", window: int = WINDOW):
         self.pack_dir = Path(pack_dir).resolve()
         # The --policy-config file, named in schema errors (None: the config was given in code).
         self.config_source = config_source
+        self.window = window  # resources whose Remediate/Analyze calls are in flight at once (in_flight.py)
         if isinstance(config, (str, os.PathLike)):
             self.config_source = str(config)
             config = load_policy_config(config)
@@ -279,13 +281,14 @@ class PolicyPackProcess:
                                  policy_pack=d.policyPackName, policy_pack_version=self.version or d.policyPackVersion))
         return out
 
-    def _remediate(self, req, urn: str) -> list[Violation]:
-        try:
-            resp = self.stub.Remediate(req)
-        except grpc.RpcError as e:
-            if e.code() == grpc.StatusCode.UNIMPLEMENTED:
+    def _remediations(self, answer: Answer, urn: str) -> list[Violation]:
+        if answer.error is not None:
+            if answer.error.code() == grpc.StatusCode.UNIMPLEMENTED:
                 return []
-            raise self._rpc_failure(f"Remediate({urn})", e) from None
+            raise self._rpc_failure(f"Remediate({urn})", answer.error)
+        resp = answer.response
+        if resp is None:
+            return []
         out = []
         for r in resp.remediations:
             if r.diagnostic:
@@ -322,15 +325,13 @@ class PolicyPackProcess:
                 raise self._rpc_failure("ConfigureStack", e) from None
         violations: list[Violation] = []
         started = time.perf_counter()
-        for res in stack.resources:
-            req = analyze_request(res, index)
-            if snapshot:
-                violations += self._remediate(req, res.urn)
-            try:
-                resp = self.stub.Analyze(req)
-            except grpc.RpcError as e:
-                raise self._rpc_failure(f"Analyze({res.urn})", e) from None
-            violations += self._diagnostics(resp, res.urn, stack, known)
+        for res, remediated, analyzed in calls_in_order(
+                stack.resources, lambda r: analyze_request(r, index), self.stub.Analyze,
+                self.stub.Remediate if snapshot else None, self.window):
+            violations += self._remediations(remediated, res.urn)
+            if analyzed.error is not None:
+                raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)
+            violations += self._diagnostics(analyzed.response, res.urn, stack, known)
         per_resource_done = time.perf_counter()
         sreq = analyze_stack_request(stack, index)
         stack_started = time.perf_counter()
