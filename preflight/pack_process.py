@@ -325,9 +325,14 @@ class PolicyPackProcess:
                 raise self._rpc_failure("ConfigureStack", e) from None
         violations: list[Violation] = []
         started = time.perf_counter()
+        # The Python SDK's Remediate only runs policies at level "remediate" (pulumi_policy/policy.py
+        # Remediate: `if enforcement_level != EnforcementLevel.REMEDIATE: continue`) and answers nothing
+        # else: with no such policy in the config Configure sent, the call cannot report anything.
+        remediating = snapshot and any(c.get("enforcementLevel") == "remediate"
+                                       for c in self.effective_config.values())
         for res, remediated, analyzed in calls_in_order(
                 stack.resources, lambda r: analyze_request(r, index), self.stub.Analyze,
-                self.stub.Remediate if snapshot else None, self.window):
+                self.stub.Remediate if remediating else None, self.window):
             violations += self._remediations(remediated, res.urn)
             if analyzed.error is not None:
                 raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)

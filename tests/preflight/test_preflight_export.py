@@ -103,3 +103,19 @@ def test_write_export_then_export_gives_same_verdicts(tmp_path):
     exported = json.loads((out / "prod.json").read_text())
     vpc = [r for r in exported["deployment"]["resources"] if r["type"] == "aws:ec2/vpc:Vpc"][0]
     assert vpc["id"].startswith("vpc-")
+
+
+def test_remediate_is_skipped_only_where_it_cannot_report(tmp_path):
+    """With no policy at level "remediate", the SDK's Remediate answers nothing for any resource: preflight
+    does not call it then (pack_process.analyze); with one, the remediation is reported as above."""
+    from preflight.wire import analyze_request
+    f = tmp_path / "live.json"
+    f.write_text(json.dumps(_hand_written_export()))
+    st = read_export(f)
+    index = st.by_urn()
+    with PolicyPackProcess(PACK, {"all": "mandatory", "tag-owner": "mandatory"}) as p:
+        answers = [p.stub.Remediate(analyze_request(r, index)) for r in st.resources]
+        assert [list(a.remediations) for a in answers] == [[]] * len(st.resources)
+        assert "tag-owner" not in {v.policy for v in p.analyze(st, snapshot=True)}
+    with PolicyPackProcess(PACK, {"tag-owner": "remediate"}) as p:
+        assert "tag-owner" in {v.policy for v in p.analyze(st, snapshot=True)}
