@@ -31,6 +31,7 @@ fuzz: env
 bench: env
 	$(PY) bench/preflight_bench.py
 	$(PY) bench/policy_bench.py
+	$(PY) bench/export_bench.py
 
 ## lock: re-resolve requirements.in into requirements.lock (needs uv: pip install uv)
 lock:

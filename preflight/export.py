@@ -19,7 +19,7 @@ from typing import Any, Optional
 from .errors import InputError
 from .export_checks import export_problems, parse_urn
 from .input_files import MIB, read_input_text
-from .json_input import parse_json
+from .json_input import MAX_DEPTH, deepest, has_surrogate_escapes, parse_json_counted
 from .records import RecordedResource, RecordedStack
 from .sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
@@ -104,12 +104,16 @@ def write_export(stack: RecordedStack, path) -> str:
 def read_export(path) -> RecordedStack:
     """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
     p = Path(path)
-    data = parse_json(read_input_text(p, "export", EXPORT_LIMIT, bom_allowed=False), str(p), "export")
-    problems = export_problems(data, str(p))
+    text = read_input_text(p, "export", EXPORT_LIMIT, bom_allowed=False)
+    data, bad_numbers = parse_json_counted(text, str(p), "export")
+    check_values = bool(bad_numbers) or has_surrogate_escapes(text) or deepest(data) > MAX_DEPTH
+    problems = export_problems(data, str(p), check_values=check_values)
     if problems:
         raise InputError(problems)
     raw = data["deployment"].get("resources") or []
     warn: list = []
+    # _from_state only changes secrets: without one in the file, the values are used as parsed.
+    from_state = _from_state if SECRET_SIG in text else (lambda v, _: v)
     resources: list[RecordedResource] = []
     stack_name = project = None
     for r in raw:
@@ -124,7 +128,7 @@ def read_export(path) -> RecordedStack:
             urn=r["urn"], type=r["type"], name=name, custom=custom, parent=r.get("parent") or None,
             provider=r.get("provider") or None,
             id=None if (rid in (None, "", UNKNOWN_VALUE) or not custom) else rid,
-            inputs=_from_state(r.get("inputs") or {}, warn), outputs=_from_state(r.get("outputs") or {}, warn),
+            inputs=from_state(r.get("inputs") or {}, warn), outputs=from_state(r.get("outputs") or {}, warn),
             dependencies=list(r.get("dependencies") or []),
             property_dependencies={k: list(v or []) for k, v in (r.get("propertyDependencies") or {}).items()}))
     if warn:

@@ -8,6 +8,7 @@ type (`null` is accepted anywhere and means "not set"). Each problem is one line
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any, Callable, Optional
 
@@ -97,7 +98,12 @@ _MANIFEST_FIELDS = {"time": (_is_time, "an RFC 3339 time"), "magic": (_is_str, "
 
 def parse_urn(urn: Any) -> Optional[tuple[str, str, str, str]]:
     """(stack, project, qualified type, name) of a URN as resource.ParseURN reads it, or None."""
-    if not isinstance(urn, str) or not urn.startswith("urn:pulumi:"):
+    return _parse_urn_text(urn) if isinstance(urn, str) else None
+
+
+@functools.lru_cache(maxsize=65536)  # a URN is met again as parent, provider and dependency
+def _parse_urn_text(urn: str) -> Optional[tuple[str, str, str, str]]:
+    if not urn.startswith("urn:pulumi:"):
         return None
     parts = urn[len("urn:pulumi:"):].split("::")
     if len(parts) < 4 or not all(parts[:3]):
@@ -106,15 +112,16 @@ def parse_urn(urn: Any) -> Optional[tuple[str, str, str, str]]:
 
 
 def _fields(obj: dict, spec: dict, where: str, out: list[str]) -> None:
-    for field, (check, expected) in spec.items():
-        v = obj.get(field)
-        if v is not None and not check(v):
-            out.append(f"{where} / {field}: must be {expected}, not {_kind(v)}")
+    for field, v in obj.items():
+        rule = spec.get(field)
+        if rule is not None and v is not None and not rule[0](v):
+            out.append(f"{where} / {field}: must be {rule[1]}, not {_kind(v)}")
 
 
-def export_problems(data: Any, name: str) -> list[str]:
+def export_problems(data: Any, name: str, *, check_values: bool = True) -> list[str]:
     """Every problem of a parsed export document (at most _MAX_LINES lines); [] when it can be used.
-    Also turns unpaired surrogates in strings into U+FFFD in place (json_input)."""
+    Also turns unpaired surrogates in strings into U+FFFD in place (json_input). `check_values` False:
+    the caller knows no value needs it (no NotANumber, no surrogate escape, no deep nesting)."""
     out: list[str] = []
     if not isinstance(data, dict) or "deployment" not in data:
         return [f"{name}: not a `pulumi stack export` file (no `deployment`)"]
@@ -162,6 +169,8 @@ def export_problems(data: Any, name: str) -> list[str]:
             out.append(f"{where} / type: must be a resource type string, not "
                        f"{'missing' if r.get('type') is None else _kind(r.get('type'))}")
         _fields(r, _RESOURCE_FIELDS, where, out)
+        if not check_values:
+            continue
         for field in ("inputs", "outputs"):  # property values: nesting counted from the property bag
             if isinstance(r.get(field), dict):
                 out += first_problems(r[field], lambda p, f=field, w=where: f"{w} / {key_path((f,) + p)}",
@@ -170,7 +179,7 @@ def export_problems(data: Any, name: str) -> list[str]:
             isinstance(v, (dict, list)) or (isinstance(v, NotANumber) and k not in _RESOURCE_FIELDS))}
         if rest:
             out += first_problems(rest, lambda p, w=where: f"{w} / {key_path(p)}", limit=_MAX_LINES)
-    if not out:  # everything outside the resources' property bags (they were checked above)
+    if not out and check_values:  # everything outside the resources (they were checked above)
         out += first_problems({k: v for k, v in data.items() if k != "deployment"},
                               lambda p: f"{name}: {key_path(p)}")
         out += first_problems({k: v for k, v in dep.items() if k != "resources"},

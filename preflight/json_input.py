@@ -37,27 +37,50 @@ class NotANumber:
         return f"the number {shown} is outside the range of a 64-bit float"
 
 
-def _parse_float(text: str) -> Any:
-    value = float(text)
-    return NotANumber(text) if value in (float("inf"), float("-inf")) else value
+def parse_json_counted(text: str, name: str, what: str) -> tuple[Any, int]:
+    """The JSON document `text` (from `name`) and how many NotANumber it holds. Raises InputError for
+    malformed JSON or nesting past what the parser can take; numbers JSON cannot carry are left as
+    NotANumber for `problems_in` to report by key path."""
+    bad = [0]
 
-
-def _parse_int(text: str) -> Any:
-    if len(text) > 310:  # more digits than float64's largest value has; int() would refuse > 4300 too
+    def not_a_number(text: str) -> NotANumber:
+        bad[0] += 1
         return NotANumber(text)
-    value = int(text)
-    return NotANumber(text) if abs(value) > _FLOAT_MAX else value
 
+    def parse_float(text: str) -> Any:
+        value = float(text)
+        return not_a_number(text) if value in (float("inf"), float("-inf")) else value
 
-def parse_json(text: str, name: str, what: str) -> Any:
-    """The JSON document `text` (from `name`). Raises InputError for malformed JSON or nesting past
-    MAX_DEPTH; numbers JSON cannot carry are left as NotANumber for `problems_in` to report by path."""
+    def parse_int(text: str) -> Any:
+        if len(text) > 310:  # more digits than float64's largest value; int() would refuse > 4300 too
+            return not_a_number(text)
+        value = int(text)
+        return not_a_number(text) if abs(value) > _FLOAT_MAX else value
+
     try:
-        return json.loads(text, parse_constant=NotANumber, parse_float=_parse_float, parse_int=_parse_int)
+        value = json.loads(text, parse_constant=not_a_number, parse_float=parse_float, parse_int=parse_int)
     except RecursionError:
         raise InputError(f"{what} is nested more than {MAX_DEPTH} levels deep", source=name) from None
     except ValueError as e:
         raise InputError(f"malformed JSON: {e}", source=name) from None
+    return value, bad[0]
+
+
+def parse_json(text: str, name: str, what: str) -> Any:
+    return parse_json_counted(text, name, what)[0]
+
+
+def deepest(value: Any) -> int:
+    """How many levels of objects and lists `value` nests (1 for a flat object)."""
+    best, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > best:
+            best = depth
+        for child in (node.values() if type(node) is dict else node):
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return best if isinstance(value, (dict, list)) else 0
 
 
 def has_surrogate_escapes(text: str) -> bool:
