@@ -92,9 +92,9 @@ def load_stack_file(path) -> StackFile:
         config = {}
     if not isinstance(config, dict):  # `config: []` or `config: ""` too: Go's yaml.v3 refuses to fill a map
         raise InputError("malformed stack file: `config` must be a mapping", source=str(p))
-    problems = list(_key_problems(config))
+    problems = [f"{p}: {e}" for e in _key_problems(config)]
     if problems:
-        raise InputError(problems, source=str(p))
+        raise InputError(problems)
     environment = data.get("environment")
     if environment:
         sys.stderr.write(f"preflight: {name}: note: {_environment_note(environment)}\n")
