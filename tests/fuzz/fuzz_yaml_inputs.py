@@ -64,6 +64,13 @@ def _bomb(levels: int, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _set_line(base_text: str, key: str, raw: str) -> bytes:
+    """`key: raw` written as is (no YAML quoting) in place of the base file's own line for the key."""
+    lines = [line for line in base_text.splitlines(keepends=True) if not line.startswith(f"  {key}:")]
+    text = "".join(lines)
+    return text.replace("config:\n", f"config:\n  {key}: {raw}\n", 1).encode()
+
+
 def stack_cases(base_text: str, rng: random.Random) -> list[Case]:
     base = yaml.safe_load(base_text)
     out: list[Case] = []
@@ -78,11 +85,9 @@ def stack_cases(base_text: str, rng: random.Random) -> list[Case]:
                     _dump(_with(base, "aws:region", "mars-north-1")), "reject", ("aws:region",)))
     for word in ("yes", "on", "off", "y"):
         out.append(Case(f"stack/yaml11/secretsEncryption={word}", "stack-type", "stack",
-                        base_text.replace("config:\n", f"config:\n  {NS}:secretsEncryption: {word}\n").encode(),
-                        "reject", ("secretsEncryption",)))
+                        _set_line(base_text, f"{NS}:secretsEncryption", word), "reject", ("secretsEncryption",)))
     out.append(Case("stack/yaml/float-version", "stack-yaml", "stack",
-                    base_text.replace("config:\n", f"config:\n  {NS}:kubernetesVersion: 1.30\n").encode(), "reject",
-                    ("kubernetesVersion",)))
+                    _set_line(base_text, f"{NS}:kubernetesVersion", "1.30"), "reject", ("kubernetesVersion",)))
     # YAML features.
     first_key = next(iter(base["config"]))
     feats = {
