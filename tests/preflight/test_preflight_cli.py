@@ -98,3 +98,22 @@ def test_all_continues_past_a_broken_stack_but_exits_2(tmp_path):
     assert r.returncode == 2
     assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "prod"]
     assert "Pulumi.broken.yaml: the program failed: ZeroDivisionError" in r.stderr
+
+
+def test_process_substitution_feeds_exports_and_policy_configs(tmp_path):
+    """`<(cmd)` hands preflight /dev/fd/N, a pipe: read like a file (docs/preflight.md, Input files)."""
+    import shlex
+    import subprocess
+    import sys
+    out = tmp_path / "out"
+    assert run_cli("--stack", "dev", "--write-export", str(out)).returncode in (0, 1)
+    config = tmp_path / "cfg.json"
+    config.write_text(json.dumps({"all": "advisory"}))
+    cmd = [sys.executable, "-m", "preflight", "--policy-pack", str(PACK), "--json"]
+    script = " ".join(map(shlex.quote, cmd)) + (f" --export <(cat {shlex.quote(str(out / 'dev.json'))})"
+                                                f" --policy-config <(cat {shlex.quote(str(config))})")
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr  # every policy advisory: no mandatory violation
+    (result,) = json.loads(r.stdout)["results"]
+    assert result["source"].startswith("/dev/fd/") and result["resources"] > 0
+    assert result["violations"] and {v["enforcementLevel"] for v in result["violations"]} == {"advisory"}
