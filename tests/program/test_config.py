@@ -308,3 +308,15 @@ def test_interface_endpoints_must_fit_the_endpoint_subnets():
     assert caught.value.problems == [
         "eks-variants:privateLink.extraServices: 12 interface endpoints do not fit the endpoint subnets of a "
         "/22 VPC (11 usable addresses each); list fewer or use a larger eks-variants:vpcCidr"]
+
+
+@pytest.mark.parametrize("key", ["minSize", "desiredSize", "maxSize", "diskSizeGiB"])
+def test_a_boolean_is_not_a_count(key):
+    # YAML `desiredSize: true` is a boolean; pydantic's lax mode would have read it as 1 (contracts §2:
+    # integers). The CLI hands a nested object over as JSON, so the program is the one to refuse it.
+    assert only_problem(nodes={key: True}) == f"eks-variants:nodes.{key}: expected a whole number, got the boolean true"
+
+
+def test_a_boolean_is_not_a_zone_count():
+    assert only_problem(availabilityZones=False) == (
+        "eks-variants:availabilityZones: expected a whole number, got the boolean false")
