@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardrails.fixtures.cases import FAILING, VALID
-
-from test_fixtures_e2e import recorded  # the same recordings, cached for the session
+from tests.policies.fixture_cases import FAILING, VALID
+from tests.policies.fixture_runs import recorded  # the same recordings, cached for the session
 
 WINDOWS = (1, 4, 32)
 
