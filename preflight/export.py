@@ -14,7 +14,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from .errors import InputError
 from .export_checks import export_problems, parse_urn

@@ -156,7 +156,8 @@ def export_problems(data: Any, name: str, *, check_values: bool = True) -> list[
             continue
         urn = r.get("urn")
         if parse_urn(urn) is None:
-            shown = "missing" if urn is None else f"{_kind(urn)}, not a URN (urn:pulumi:<stack>::<project>::<type>::<name>)"
+            shown = "missing" if urn is None else (f"{_kind(urn)}, not a URN "
+                                                   f"(urn:pulumi:<stack>::<project>::<type>::<name>)")
             out.append(f"{name}: resource #{i} / urn: {shown}")
             where = f"{name}: resource #{i}"
         else:

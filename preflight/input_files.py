@@ -10,8 +10,9 @@ The rule: preflight reads **regular files and pipes** only, at most `limit` byte
   writes to, or a writer that stalls — the read stops with an error instead of blocking forever.
 - Folders, devices (`/dev/zero`, a terminal), sockets and anything else are refused by kind; a
   symbolic-link loop or a missing file is reported with the operating system's reason.
-- The text must be UTF-8 (a UTF-8 byte-order mark is dropped from YAML, refused in JSON as Go refuses it): a UTF-16 file, a latin-1 byte
-  or an unpaired surrogate is refused with the line and column of the first bad byte.
+- The text must be UTF-8 (a UTF-8 byte-order mark is dropped from YAML, refused in JSON as Go refuses
+  it): a UTF-16 file, a latin-1 byte, a NUL byte or an encoded surrogate is refused with the line and
+  column of the first bad byte.
 Every refusal is an InputError naming the file (exit status 2).
 """
 from __future__ import annotations
