@@ -87,7 +87,7 @@ class StackRuns:
         (or here, with one worker), settling their answers in job order."""
         jobs = self.plan.jobs
         workers = self.plan.workers
-        if any(j.kind == "stack" for j in jobs):
+        if self.plan.program_env is None and any(j.kind == "stack" for j in jobs):
             from .recorder import record_program  # noqa: F401 - heavy imports (pulumi SDKs)
         i, warm = 0, False
         while i < len(jobs):

@@ -8,6 +8,7 @@ from typing import Optional
 
 from .errors import InputError
 from .input_files import input_file_problem
+from .program_env import ProgramEnv, locate_program_env, probe
 from .stackfile import Project, list_stack_files, load_project, stack_file_for, stack_name_from_path
 from .workers import cpu_count, fork_available
 
@@ -38,6 +39,7 @@ class Plan:
     deployed: bool = False
     write_export: Optional[Path] = None
     workers: int = 1  # recording processes (1 = here)
+    program_env: Optional[ProgramEnv] = None  # the program's own Python environment; None: this interpreter
 
 
 def plan_run(args, repo_root: Path) -> Plan:
@@ -50,6 +52,7 @@ def plan_run(args, repo_root: Path) -> Plan:
     problems: list[str] = []
     jobs: list[Job] = []
     project = None
+    program_env: Optional[ProgramEnv] = None
     if args.export:
         for f in args.export:
             problem = input_file_problem(f, "export file")
@@ -60,6 +63,10 @@ def plan_run(args, repo_root: Path) -> Plan:
     else:
         project = load_project(program)
         jobs, problems = _stack_jobs(args, project)
+        try:
+            program_env = _program_env(project)
+        except InputError as e:
+            problems += e.lines()
     policy_config: dict = {}
     if args.policy_config:
         from .policy_config import load_policy_config  # protobuf: only when asked for
@@ -74,7 +81,14 @@ def plan_run(args, repo_root: Path) -> Plan:
         raise InputError(problems)
     return Plan(program=program, project=project, pack_dir=pack_dir, jobs=jobs, policy_config=policy_config,
                 deployed=args.deployed, write_export=Path(args.write_export) if args.write_export else None,
-                workers=worker_count(args.jobs, jobs))
+                workers=worker_count(args.jobs, jobs), program_env=program_env)
+
+
+def _program_env(project: Project) -> Optional[ProgramEnv]:
+    """The Python environment the program's Pulumi.yaml names, checked once here (it runs, with a pulumi
+    SDK preflight supports), or None to record in this interpreter."""
+    env = locate_program_env(project)
+    return probe(env) if env is not None else None
 
 
 def _stack_jobs(args, project: Project) -> tuple[list[Job], list[str]]:

@@ -36,7 +36,7 @@ from .provider_values import computed_properties, deployed_attributes, fake_arn,
 from .errors import InputError
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
 from .sentinels import UNKNOWN_VALUE
-from .stackfile import ConfigTypeErrors, Project, load_project, region_of, runtime_config
+from .stackfile import prepare_run, region_of
 
 def struct_to_dict(s) -> dict:
     """A google.protobuf.Struct as the engine's JSON-like view (sentinels and signatures kept)."""
@@ -305,32 +305,24 @@ def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
 
 def record_program(program_dir, stack_name: str, config: dict, *, preview: bool = True,
                    project: Optional[str] = None) -> RecordedStack:
-    """Run the program in `program_dir` for one stack and return what the engine would have seen.
+    """Run the program in `program_dir` for one stack, in this interpreter, and return what the engine
+    would have seen.
 
     `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it.
     Raises InputError (with `problems` and the program's `traceback`) if the config or the program is unusable.
     """
-    program_dir = str(Path(program_dir).resolve())
-    proj: Project | str
-    if project is None:
-        proj = load_project(program_dir)
-        project_name, main_dir = proj.name, proj.main
-    else:
-        proj, project_name, main_dir = project, project, program_dir
-        if (Path(program_dir) / "Pulumi.yaml").exists():
-            p = load_project(program_dir)
-            proj = Project(project, p.directory, p.main, p.stack_config_dir, p.config)
-            main_dir = p.main
-    if not (Path(main_dir) / "__main__.py").is_file():
-        raise InputError(f"no __main__.py in {main_dir}")
-    type_problems: list[str] = []
-    try:
-        config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
-    except ConfigTypeErrors as e:  # reported together with the program's own config errors
-        (config_map, secret_keys, notes), type_problems = e.result, e.problems
-    for n in notes:
-        sys.stderr.write(f"preflight: {stack_name}: {n}\n")  # one write: no mixing with other threads
+    run = prepare_run(program_dir, stack_name, config, project=project)
+    return run_program(run.program_dir, run.main_dir, run.project_name, stack_name, run.config_map,
+                       run.secret_keys, preview=preview, type_problems=run.type_problems)
 
+
+def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: str, config_map: dict,
+                secret_keys: list, *, preview: bool = True, type_problems: Optional[list] = None) -> RecordedStack:
+    """Run `main_dir/__main__.py` with the config map the language host would pass (PULUMI_CONFIG strings)
+    and record it. The part of `record_program` that runs in the program's own environment too
+    (preflight/env_child.py). Raises InputError when the program fails, or with `type_problems` (config
+    values that do not fit their Pulumi.yaml type) together with the program's own errors."""
+    type_problems = list(type_problems or [])
     monitor_ref: list[RecordingMonitor] = []
     mocks = PreflightMocks(monitor_ref)
     monitor = RecordingMonitor(mocks, stack=stack_name, project=project_name, config=config_map,

@@ -28,10 +28,16 @@ def record_job(job: Job, plan: Plan) -> Recorded:
     label = job.path
     try:
         if job.kind == "stack":
-            from .recorder import record_program
             sf = load_stack_file(job.path)
             label = sf.name
-            stack = record_program(str(plan.program), sf.name, sf.config, preview=not plan.deployed)
+            if plan.program_env is not None:
+                from .env_recording import record_in_env
+                from .stackfile import prepare_run
+                run = prepare_run(str(plan.program), sf.name, sf.config)
+                stack = record_in_env(plan.program_env, run, sf.name, preview=not plan.deployed)
+            else:
+                from .recorder import record_program
+                stack = record_program(str(plan.program), sf.name, sf.config, preview=not plan.deployed)
             in_stack_dir = plan.project is not None and Path(job.path).parent == Path(plan.project.stack_config_dir)
             return Recorded(label=label, stack=stack, stack_config=stack.config,
                             source=sf.name if in_stack_dir else job.path)

@@ -66,3 +66,15 @@ class Violation:
     def to_json(self) -> dict[str, str]:
         return {"policy": self.policy, "enforcementLevel": self.enforcement_level,
                 "urn": self.urn, "message": self.message}
+
+
+def stack_to_json(stack: RecordedStack) -> dict:
+    """A RecordedStack as plain JSON data (how a recording in the program's own environment returns)."""
+    return dataclasses.asdict(stack)
+
+
+def stack_from_json(data: dict) -> RecordedStack:
+    fields = dict(data)
+    fields["resources"] = [RecordedResource(**r) for r in data.get("resources", [])]
+    fields["invokes"] = [tuple(i) for i in data.get("invokes", [])]
+    return RecordedStack(**fields)

@@ -34,6 +34,8 @@ class Project:
     main: str  # folder holding __main__.py
     stack_config_dir: str
     config: dict  # the `config:` declarations of Pulumi.yaml
+    runtime_options: dict = dataclasses.field(default_factory=dict)  # `runtime.options` (virtualenv, toolchain)
+    path: str = ""  # the Pulumi.yaml file itself
 
 
 # Parsed `Pulumi.yaml` texts: the recorder loads the project once per stack, and the pure-Python YAML
@@ -128,8 +130,13 @@ def load_project(program_dir) -> Project:
     decls = data.get("config") or {}
     if not isinstance(decls, dict):
         raise InputError(f"{path}: malformed project file: `config` must be a mapping")
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise InputError(f"{path}: malformed project file: `runtime.options` must be a mapping")
     return Project(name=data["name"], directory=str(d), main=str(main), stack_config_dir=str(scd),
-                   config=decls)
+                   config=decls, runtime_options=options, path=str(path))
 
 
 def list_stack_files(project: Project) -> list[str]:
@@ -309,6 +316,43 @@ def runtime_config(config: dict, project: Project | str, *, stack: str = "") -> 
     if type_problems:
         raise ConfigTypeErrors(type_problems, result=(out, secret_keys, notes))
     return out, secret_keys, notes
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgramRun:
+    """What the language host hands a program for one stack."""
+    program_dir: str  # the folder of Pulumi.yaml (the root directory)
+    main_dir: str  # the folder of __main__.py
+    project_name: str
+    config_map: dict  # PULUMI_CONFIG
+    secret_keys: list  # PULUMI_CONFIG_SECRET_KEYS
+    type_problems: list  # config values that do not fit their Pulumi.yaml type (ConfigTypeErrors)
+
+
+def prepare_run(program_dir, stack_name: str, config: dict, *, project: Optional[str] = None) -> ProgramRun:
+    """The program of `program_dir` (`project` overrides its name) with one stack's `config:` mapping, as
+    the CLI prepares it; notes (secrets replaced by placeholders) go to stderr. Raises InputError."""
+    program_dir = str(Path(program_dir).resolve())
+    proj: Project | str
+    if project is None:
+        proj = load_project(program_dir)
+        project_name, main_dir = proj.name, proj.main
+    else:
+        proj, project_name, main_dir = project, project, program_dir
+        if (Path(program_dir) / "Pulumi.yaml").exists():
+            p = load_project(program_dir)
+            proj = dataclasses.replace(p, name=project)
+            main_dir = p.main
+    if not (Path(main_dir) / "__main__.py").is_file():
+        raise InputError(f"no __main__.py in {main_dir}")
+    type_problems: list[str] = []
+    try:
+        config_map, secret_keys, notes = runtime_config(config, proj, stack=stack_name)
+    except ConfigTypeErrors as e:  # reported together with the program's own config errors
+        (config_map, secret_keys, notes), type_problems = e.result, list(e.problems)
+    for n in notes:
+        sys.stderr.write(f"preflight: {stack_name}: {n}\n")  # one write: no mixing with other threads
+    return ProgramRun(program_dir, main_dir, project_name, config_map, secret_keys, type_problems)
 
 
 def region_of(config_map: dict) -> str:
