@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-from-lock
 
-.PHONY: env preflight test fuzz bench lock clean
+.PHONY: env program-envs preflight test fuzz bench lock clean
 
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
@@ -15,12 +15,25 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+## program-envs: the test programs' own virtualenvs (preflight runs a program with the environment its
+## Pulumi.yaml names), each built from its requirements.lock, again only when that lock changed.
+## --no-compile: the SDKs' bytecode is written as the tests import it (pulumi-aws alone has ~200 MB of it)
+PROGRAM_ENV_LOCKS := $(wildcard tests/preflight/fixtures/program_envs/*/requirements.lock)
+PROGRAM_ENV_STAMPS := $(PROGRAM_ENV_LOCKS:requirements.lock=venv/.installed-from-lock)
+program-envs: $(PROGRAM_ENV_STAMPS)
+
+%/venv/.installed-from-lock: %/requirements.lock
+	rm -rf $*/venv
+	$(PYTHON) -m venv $*/venv
+	$*/venv/bin/python -m pip install --quiet --disable-pip-version-check --no-compile --require-hashes --no-deps -r $<
+	touch $@
+
 ## preflight: offline preview of every stack in stacks/, checked by the policy pack in policies/
 preflight: env
 	$(PY) -m preflight --all
 
 ## test: the whole test suite (program under mocks, preflight, policies end to end)
-test: env
+test: env program-envs
 	$(PY) -m pytest -q
 
 ## fuzz: every generated malformed input through python -m preflight (make test runs a sample)
@@ -38,4 +51,4 @@ lock:
 	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/preflight/fixtures/program_envs/*/venv

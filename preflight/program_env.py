@@ -53,6 +53,7 @@ class ProgramEnv:
     key: str  # the Pulumi.yaml setting that named it, for messages (e.g. `runtime.options.virtualenv: venv`)
     project_file: str  # the Pulumi.yaml it comes from
     create: str  # the commands that create it
+    install: str  # the command that installs the program's requirements into it
     pulumi_version: str = ""  # set by `probe`
     python_version: str = ""
 
@@ -88,7 +89,8 @@ def locate_program_env(project: Project) -> Optional[ProgramEnv]:
         env = ProgramEnv(venv=str(venv), python=str(venv / _BIN / _PYTHON),
                          key=f"runtime.options.virtualenv: {virtualenv}", project_file=where,
                          create=f"cd {root} && python -m venv {virtualenv} && "
-                                f"{virtualenv}/{_BIN}/pip install -r requirements.txt")
+                                f"{virtualenv}/{_BIN}/pip install -r requirements.txt",
+                         install=f"cd {root} && {virtualenv}/{_BIN}/pip install -r requirements.txt")
     else:
         return None
     if _same_path(env.venv, sys.prefix):
@@ -131,11 +133,11 @@ def probe(env: ProgramEnv) -> ProgramEnv:
                          f"newer Python: {env.create}")
     if not pulumi_version:
         raise InputError(f"{env.project_file}: {env.key}: {env.venv} has no pulumi SDK installed; install the "
-                         f"program's requirements into it: {env.create}")
+                         f"program's requirements into it: {env.install}")
     if not in_supported_range(pulumi_version):
         raise InputError(f"{env.project_file}: {env.key}: {env.venv} has pulumi {pulumi_version}; preflight "
                          f"records programs with pulumi {supported_range_text()}: pin a pulumi version in that "
-                         f"range in the program's requirements and reinstall them: {env.create}")
+                         f"range in the program's requirements and install them: {env.install}")
     return dataclasses.replace(env, pulumi_version=pulumi_version, python_version=python_text)
 
 
@@ -173,7 +175,7 @@ def _uv_env(root: Path, main: Path, virtualenv: Optional[str], where: str, toolc
         key = (f"runtime.options.toolchain: {toolchain}, UV_PROJECT_ENVIRONMENT={named}" if named
                else f"runtime.options.toolchain: {toolchain} (its project environment .venv)")
     return ProgramEnv(venv=str(venv), python=str(venv / _BIN / _PYTHON), key=key, project_file=where,
-                      create=f"cd {project_dir} && uv sync")
+                      create=f"cd {project_dir} && uv sync", install=f"cd {project_dir} && uv sync")
 
 
 def _poetry_env(main: Path, where: str, toolchain: str) -> ProgramEnv:
@@ -190,7 +192,8 @@ def _poetry_env(main: Path, where: str, toolchain: str) -> ProgramEnv:
                          f"cd {project_dir} && poetry config virtualenvs.in-project true --local && poetry install")
     return ProgramEnv(venv=str(venv), python=str(venv / _BIN / _PYTHON), key=f"{key} (in-project .venv)",
                       project_file=where,
-                      create=f"cd {project_dir} && poetry config virtualenvs.in-project true --local && poetry install")
+                      create=f"cd {project_dir} && poetry config virtualenvs.in-project true --local && poetry install",
+                      install=f"cd {project_dir} && poetry install")
 
 
 def _poetry_in_project(project_dir: Path, where: str) -> Optional[bool]:

@@ -267,14 +267,24 @@ def _program_environment(program_dir: str):
         # Only modules first imported during this run can be the program's.
         envs = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
         for name in set(sys.modules) - old_modules:
-            mod = sys.modules.get(name)
-            f = getattr(mod, "__file__", None) or ""
+            f = _module_file(sys.modules.get(name))
             if not f or name == "__main__":
                 continue
             rf = os.path.realpath(f)
             if (rf.startswith(prog + os.sep) and f"{os.sep}site-packages{os.sep}" not in rf
                     and not any(rf.startswith(e + os.sep) for e in envs)):
                 del sys.modules[name]
+
+
+def _module_file(mod) -> str:
+    """A module's file, without loading a module that is still lazy: the SDKs import their submodules with
+    pulumi._utils.lazy_import, and any attribute access on such a module (even `__file__`) imports it."""
+    try:
+        namespace = object.__getattribute__(mod, "__dict__")
+    except (AttributeError, TypeError):
+        return ""
+    spec = namespace.get("__spec__")
+    return namespace.get("__file__") or getattr(spec, "origin", None) or ""
 
 
 def _reset_runtime_state() -> None:
