@@ -89,17 +89,18 @@ class StackRuns:
         workers = self.plan.workers
         if self.plan.program_env is None and any(j.kind == "stack" for j in jobs):
             from .recorder import record_program  # noqa: F401 - heavy imports (pulumi SDKs)
-        i, warm = 0, False
-        while i < len(jobs):
+        i = 0
+        # A program in its own environment is recorded by child processes of that environment: nothing
+        # here to warm, the workers start at once.
+        warm = self.plan.program_env is not None
+        while i < len(jobs) and not (warm and workers > 1 and len(jobs) - i >= 2):
             ok = self.record_here(i)
             i += 1
             if ok and not warm:
-                warm = True
-                self.heap_settled()
                 # The first stack recorded here also imported every module the program needs:
                 # forked workers start from that warm state and record the rest.
-                if workers > 1 and len(jobs) - i >= 2:
-                    break
+                warm = True
+                self.heap_settled()
         self.heap_settled()
         if i < len(jobs):
             self.pool = ForkPool(min(workers, len(jobs) - i), self._work).start()  # fork failed: no workers

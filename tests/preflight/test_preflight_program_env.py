@@ -170,3 +170,26 @@ def test_program_failure_in_its_environment_is_reported(tmp_path):
     assert r.stdout.strip().endswith("1 input could not be used: dev")
     r = _preflight(program, "--all", "--debug")
     assert r.returncode == 2 and "Traceback" in r.stderr and 'line 3, in <module>' in r.stderr
+
+
+def test_stacks_recorded_in_parallel_in_the_programs_environment(tmp_path):
+    """--jobs with a program in its own environment: forked workers each run the environment's
+    interpreter; every stack is reported in order with its own region's zones."""
+    _env_built(OLDEST)
+    program = _copy_program(OLDEST, tmp_path / "prog", virtualenv=str(OLDEST / "venv"))
+    for name, region in (("a", "us-west-2"), ("b", "ap-northeast-1")):
+        (program / "stacks" / f"Pulumi.{name}.yaml").write_text(f"config:\n  aws:region: {region}\n")
+    r = _preflight(program, "--all", "--json", "--jobs", "3", "--debug", "--write-export", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stderr
+    assert "recording 3 stacks in 3 forked worker processes" in r.stderr
+    results = json.loads(r.stdout)["results"]
+    assert [res["source"] for res in results] == ["a", "b", "dev"]
+    assert all([v["policy"] for v in res["violations"] if v["enforcementLevel"] == "mandatory"]
+               == ["eks-private-endpoint-vpc-dns"] for res in results)
+    zones = {}
+    for name in ("a", "b", "dev"):
+        exported = json.loads((tmp_path / "out" / f"{name}.json").read_text())["deployment"]["resources"]
+        zones[name] = sorted(res["inputs"]["availabilityZone"] for res in exported
+                             if res["type"] == "aws:ec2/subnet:Subnet")
+    assert zones == {"a": ["us-west-2a", "us-west-2b"], "b": ["ap-northeast-1a", "ap-northeast-1c"],
+                     "dev": ["eu-west-1a", "eu-west-1b"]}
