@@ -193,3 +193,14 @@ def test_stacks_recorded_in_parallel_in_the_programs_environment(tmp_path):
                              if res["type"] == "aws:ec2/subnet:Subnet")
     assert zones == {"a": ["us-west-2a", "us-west-2b"], "b": ["ap-northeast-1a", "ap-northeast-1c"],
                      "dev": ["eu-west-1a", "eu-west-1b"]}
+
+
+def test_config_type_errors_come_with_the_programs_own(tmp_path):
+    """A value that does not fit its Pulumi.yaml type is reported as for a program recorded here, the
+    program still runs in its environment (its own errors would come in the same report)."""
+    _env_built(OLDEST)
+    program = _copy_program(OLDEST, tmp_path / "prog", virtualenv=str(OLDEST / "venv"))
+    with (program / "Pulumi.yaml").open("a") as f:
+        f.write("config:\n  zones:\n    type: integer\n    default: 2\n")
+    (program / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n  oldest-sdk:zones: many\n")
+    _input_error(_preflight(program, "--all"), "'oldest-sdk:zones' must be of type 'integer'")
