@@ -30,7 +30,7 @@ from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import settings as _settings
 from pulumi.runtime.proto import resource_pb2
 
-from . import invokes
+from . import invokes, remote_outputs
 from .autonaming import AutoNameError, NamingContext, auto_name, created_with_prefix
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
@@ -74,7 +74,13 @@ class PreflightMocks(pulumi.runtime.Mocks):
         return result, []
 
     def new_resource(self, args: _mocks.MockResourceArgs):
-        # Only reached for `Resource.get` (ReadResource): an existing resource read by id.
+        # Only reached for `Resource.get` (ReadResource): an existing resource read by id. A StackReference is
+        # read this way too: at preview its outputs stay unknown; a deployed recording needs them handed in.
+        m = self.monitor
+        if not m.preview:
+            answered = m.deployed_outputs(args.typ, "::" + args.name, dict(args.inputs), args.name)
+            if answered is not None:
+                return args.resource_id or "", answered
         return args.resource_id or "", {}
 
 
@@ -82,8 +88,9 @@ class RecordingMonitor(_mocks.MockMonitor):
     """A MockMonitor that records every registration in engine terms."""
 
     def __init__(self, mocks: PreflightMocks, *, stack: str, project: str, config: dict,
-                 preview: bool = True):
+                 preview: bool = True, stack_outputs: Optional[dict] = None):
         super().__init__(mocks)
+        self.stack_outputs = stack_outputs or {}
         self.stack = stack
         self.project = project
         self.config = config
@@ -96,6 +103,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.invoke_errors: list[str] = []
         self.check_errors: list[str] = []  # what the provider's Check would refuse (auto-naming)
         self.naming = NamingContext(stack=stack, project=project, organization="organization", config=config)
+        self.fatal_problems: list[str] = []
         self._lock = threading.RLock()
 
     # Engine URN format (pkg/resource/deploy/source_eval.go + resource.NewURN): a child's qualified
@@ -107,6 +115,15 @@ class RecordingMonitor(_mocks.MockMonitor):
             if parent_qt != ROOT_STACK_TYPE:
                 qualified = parent_qt + "$" + type_
         return f"urn:pulumi:{self.stack}::{self.project}::{qualified}::{name}"
+
+    def deployed_outputs(self, type_: str, urn: str, inputs: dict, name: str) -> Optional[dict]:
+        try:
+            return remote_outputs.deployed_outputs(type_, urn, inputs, lambda t, seed: fake_id(t, name, {}, seed),
+                                                   self.stack_outputs)
+        except remote_outputs.UnreadableStackReference as e:
+            # The run's problem (exit 2). Not raised here: an exception inside a mock surfaces as asyncio noise.
+            self.fatal_problems.append(str(e))
+            return {**inputs, "outputs": {}, "secretOutputNames": []}
 
     def region_for_provider(self, ref: Optional[str]) -> Optional[str]:
         if not ref:
@@ -153,6 +170,10 @@ class RecordingMonitor(_mocks.MockMonitor):
 
     def _outputs(self, type_: str, name: str, urn: str, inputs: dict, custom: bool,
                  remote: bool) -> tuple[Optional[str], dict]:
+        if not self.preview:
+            answered = self.deployed_outputs(type_, urn, inputs, name)
+            if answered is not None:
+                return (fake_id(type_, name, inputs, urn) if custom else None), answered
         if not custom:
             return None, {}  # components: outputs are what they register with register_outputs
         if type_.startswith(PROVIDER_PREFIX):
@@ -314,20 +335,23 @@ def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
 
 
 def record_program(program_dir, stack_name: str, config: dict, *, preview: bool = True,
-                   project: Optional[str] = None) -> RecordedStack:
+                   project: Optional[str] = None, stack_outputs: Optional[dict] = None) -> RecordedStack:
     """Run the program in `program_dir` for one stack, in this interpreter, and return what the engine
     would have seen.
 
-    `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it.
+    `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it. `stack_outputs`
+    ({"org/project/stack": {output: value}}) answers StackReferences of a deployed recording.
     Raises InputError (with `problems` and the program's `traceback`) if the config or the program is unusable.
     """
     run = prepare_run(program_dir, stack_name, config, project=project)
     return run_program(run.program_dir, run.main_dir, run.project_name, stack_name, run.config_map,
-                       run.secret_keys, preview=preview, type_problems=run.type_problems)
+                       run.secret_keys, preview=preview, type_problems=run.type_problems,
+                       stack_outputs=stack_outputs)
 
 
 def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: str, config_map: dict,
-                secret_keys: list, *, preview: bool = True, type_problems: Optional[list] = None) -> RecordedStack:
+                secret_keys: list, *, preview: bool = True, type_problems: Optional[list] = None,
+                stack_outputs: Optional[dict] = None) -> RecordedStack:
     """Run `main_dir/__main__.py` with the config map the language host would pass (PULUMI_CONFIG strings)
     and record it. The part of `record_program` that runs in the program's own environment too
     (preflight/env_child.py). Raises InputError when the program fails, or with `type_problems` (config
@@ -336,7 +360,7 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     monitor_ref: list[RecordingMonitor] = []
     mocks = PreflightMocks(monitor_ref)
     monitor = RecordingMonitor(mocks, stack=stack_name, project=project_name, config=config_map,
-                               preview=preview)
+                               preview=preview, stack_outputs=stack_outputs)
     monitor_ref.append(monitor)
 
     _reset_runtime_state()
@@ -372,6 +396,8 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
         asyncio.set_event_loop(None)
         loop.close()
         _reset_runtime_state()
+    if monitor.fatal_problems:
+        raise InputError(list(dict.fromkeys(monitor.fatal_problems)))
     if error is not None:
         raise InputError(type_problems + _problems_of(error, monitor), traceback=tb)
     if type_problems:

@@ -1,0 +1,85 @@
+"""Outputs of resources whose state preflight cannot compute like a provider would, in a deployed recording.
+
+At preview the engine leaves such outputs unknown and the recorder does the same. A deployed recording
+(`preview=False`, what `--deployed` and the export tests use) must look like `pulumi stack export` of a stack
+after `pulumi up`, where:
+
+- `awsx:ec2:Vpc` (a remote component, built by the awsx provider plugin) has known `vpcId`, `publicSubnetIds`,
+  `privateSubnetIds` and `isolatedSubnetIds`. Their lengths follow pulumi-awsx's documented layout
+  (`awsx/ec2/vpc.ts` of pulumi-awsx 3.11: `numberOfAvailabilityZones` (default 3) or `availabilityZoneNames`
+  zones, in each the subnets of `subnetSpecs` (default one Public and one Private), `Unused` specs skipped; the
+  id lists are in zone order). The ids are made the way the recorder makes every id (`recorder.fake_id`).
+- `pulumi:pulumi:StackReference` outputs are another stack's outputs, which nothing offline can read. The caller
+  may hand them in (`record_program(..., stack_outputs={"org/project/stack": {...}})`, as the backend would
+  answer); otherwise a deployed recording of such a program is refused with a clear error, rather than the
+  outputs resolving to nothing (which would read as "no VPC given").
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from .sentinels import UNKNOWN_VALUE as UNKNOWN
+
+AWSX_VPC = "awsx:ec2:Vpc"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+_DEFAULT_AWSX_SPECS = ("Public", "Private")
+_AWSX_ID_LISTS = {"Public": "publicSubnetIds", "Private": "privateSubnetIds", "Isolated": "isolatedSubnetIds"}
+
+
+def awsx_zone_count(inputs: dict) -> Any:
+    """How many Availability Zones an awsx VPC spreads over, or UNKNOWN."""
+    names = inputs.get("availabilityZoneNames")
+    if names is not None:
+        return len(names) if isinstance(names, list) else UNKNOWN
+    n = inputs.get("numberOfAvailabilityZones", 3)
+    return n if isinstance(n, int) else UNKNOWN
+
+
+def awsx_spec_types(inputs: dict) -> Any:
+    """The subnet types awsx creates in each zone (in spec order), or UNKNOWN."""
+    specs = inputs.get("subnetSpecs")
+    if specs is None:
+        return list(_DEFAULT_AWSX_SPECS)
+    if not isinstance(specs, list):
+        return UNKNOWN
+    types = []
+    for spec in specs:
+        t = spec.get("type") if isinstance(spec, dict) else UNKNOWN
+        if not isinstance(t, str) or t == UNKNOWN:
+            return UNKNOWN
+        if t.lower() != "unused":
+            types.append(t.capitalize())
+    return types
+
+
+def _awsx_vpc(urn: str, inputs: dict, make_id: Callable[[str, str], str]) -> dict:
+    zones, types = awsx_zone_count(inputs), awsx_spec_types(inputs)
+    outputs: dict = {"vpcId": make_id("aws:ec2/vpc:Vpc", urn)}
+    for kind, key in _AWSX_ID_LISTS.items():
+        if zones is UNKNOWN or types is UNKNOWN:
+            outputs[key] = UNKNOWN
+            continue
+        per_zone = sum(1 for t in types if t == kind)
+        outputs[key] = [make_id("aws:ec2/subnet:Subnet", f"{urn}/{kind}/{z}/{j}")
+                        for z in range(zones) for j in range(per_zone)]
+    return outputs
+
+
+class UnreadableStackReference(Exception):
+    """A deployed recording reads another stack whose outputs were not handed in."""
+
+
+def deployed_outputs(type_: str, urn: str, inputs: dict, make_id: Callable[[str, str], str],
+                     stack_outputs: Optional[dict] = None) -> Optional[dict]:
+    """Outputs of a resource of a deployed recording whose outputs no mock computes, else None."""
+    if type_ == AWSX_VPC:
+        return _awsx_vpc(urn, inputs, make_id)
+    if type_ == STACK_REFERENCE:
+        name = inputs.get("name", urn.rsplit("::", 1)[-1])
+        if name not in (stack_outputs or {}):
+            raise UnreadableStackReference(
+                f"StackReference {name}: a deployed recording needs that stack's outputs, which preflight cannot "
+                "read offline; check the program at preview (without --deployed), or analyze a real "
+                "`pulumi stack export` with --export")
+        return {**inputs, "outputs": dict(stack_outputs[name]), "secretOutputNames": []}
+    return None
