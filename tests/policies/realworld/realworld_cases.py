@@ -1,0 +1,115 @@
+"""The real-world shapes matrix: Pulumi programs written the ways teams write them, each stack with the verdict
+AWS's documentation implies, at preview (ids unknown) and from a `pulumi stack export` of the deployed stack.
+
+Each case names the program folder (tests/policies/realworld/<program>/), its stack file, the mandatory policies
+that must fail, and the notes `eks-guardrails-undecidable` must give (regular expressions, matched against
+"[policy] message"); a path without expected notes must leave nothing undecided. Sources:
+
+- private-clusters: Amazon EKS User Guide, "Deploy private clusters with limited internet access" — the
+  endpoints are for clusters *without outbound internet access*.
+- cluster-endpoint: Amazon EKS User Guide, "Cluster API server endpoint" (private endpoint: VPC DNS; nodes reach a
+  public endpoint through a public IP or a NAT gateway).
+- managed-node-groups: Amazon EKS User Guide (managed nodes in public subnets get a public IP only from the subnet's
+  MapPublicIpOnLaunch).
+- vpc-nat / vpc-igw: Amazon VPC User Guide, NAT gateways; "Enable internet access for a VPC using an internet
+  gateway" (an instance needs a public IP and a route to the internet gateway).
+- default-vpc: Amazon VPC User Guide, "Default VPCs" (a default subnet per AZ, public IPv4 on launch, main route
+  table 0.0.0.0/0 to the internet gateway; DNS hostnames and resolution on).
+- fargate: Amazon EKS User Guide, "Define which Pods use AWS Fargate" (private subnets only).
+- pulumi-eks 4.4 `nodejs/eks` (default VPC lookup, node subnet choice, nodeAssociatePublicIpAddress default true);
+  pulumi-awsx 3.11 `awsx/ec2/vpc.ts` (subnet types, NAT strategies, vpcEndpointSpecs).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+REALWORLD = Path(__file__).resolve().parent
+
+PRIVATELINK = "eks-isolated-nodes-privatelink"
+NODE_SUBNETS = "eks-private-endpoint-node-subnets"
+NODE_PUBLIC_IP = "eks-private-endpoint-no-node-public-ip"
+PUBLIC_EGRESS = "eks-public-endpoint-node-egress"
+
+# What the referenced network stack of `stack-reference` exports once deployed (its ids are not in this stack).
+NETWORK_STACK_OUTPUTS = {"acme/network/prod": {
+    "vpcId": "vpc-0e1e2e3e4e5e6e7e8",
+    "publicSubnetIds": ["subnet-0aa0000000000a001", "subnet-0aa0000000000a002"],
+    "privateSubnetIds": ["subnet-0bb0000000000b001", "subnet-0bb0000000000b002"]}}
+
+
+@dataclass(frozen=True)
+class Case:
+    program: str
+    stack: str
+    mandatory: tuple = ()
+    source: str = ""
+    notes_preview: tuple = ()   # regexes that must match an undecidable note at preview
+    notes_export: tuple = ()    # ... from the export
+    open_endpoint: bool = False  # a public endpoint open to 0.0.0.0/0: the eks-public-access-cidrs advisory
+    export_stack_outputs: Optional[dict] = field(default=None, hash=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.program}:{self.stack}"
+
+    @property
+    def folder(self) -> Path:
+        return REALWORLD / self.program
+
+    @property
+    def stack_file(self) -> Path:
+        return self.folder / f"Pulumi.{self.stack}.yaml"
+
+
+CASES = [
+    Case("raw-vpc", "nat-private", (), "private-clusters; vpc-nat: private-only endpoint, nodes behind a NAT "
+         "gateway per AZ have internet egress, so no VPC endpoints are needed"),
+    Case("raw-vpc", "isolated-private", (PRIVATELINK,), "private-clusters: no NAT, no endpoints, nodes cannot "
+         "reach EC2/ECR/S3/STS"),
+    Case("raw-vpc", "isolated-private-privatelink", (), "private-clusters: the four interface endpoints with "
+         "private DNS, 443 from the VPC, S3 gateway on the node route tables, node group after the endpoints"),
+    Case("raw-vpc", "isolated-public-private", (PRIVATELINK,), "private-clusters: a public-private cluster whose "
+         "nodes have no egress cannot pull images either", open_endpoint=True),
+    Case("raw-vpc", "tgw-private", (), "a default route to a transit gateway (centralised egress) cannot tell "
+         "egress from inside this stack",
+         notes_preview=(rf"\[{PRIVATELINK}\].*transit gateway",), notes_export=(rf"\[{PRIVATELINK}\].*transit gateway",)),
+    Case("awsx-template", "dev", (), "vpc-igw, vpc-nat: awsx defaults (public subnets with IGW + public IPs, "
+         "private subnets behind one NAT per AZ); default node group in the private subnets", open_endpoint=True),
+    Case("awsx-template", "private", (), "private-clusters: private-only endpoint with NAT egress needs no "
+         "endpoints; at preview the node subnets are some of the awsx VPC's id lists",
+         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
+    Case("awsx-nat-none", "lab", (PRIVATELINK,), "private-clusters: NatGatewayStrategy.NONE leaves the private "
+         "subnets without egress and nodes get no public IP; no endpoints",
+         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
+    Case("awsx-subnet-specs", "prod", (PRIVATELINK,), "private-clusters: managed nodes in awsx Isolated subnets, "
+         "no endpoints; at preview the wire does not say which of the VPC's id lists the node group got",
+         notes_preview=(rf"\[{PRIVATELINK}\].*awsx", rf"\[{NODE_SUBNETS}\].*awsx")),
+    Case("awsx-endpoints", "prod", (), "private-clusters: vpcEndpointSpecs (strategy Auto) give every required "
+         "interface endpoint with private DNS in each AZ, the S3 gateway on every route table, 443 from the VPC"),
+    Case("default-vpc", "dev", (), "default-vpc: default subnets are public; nodes get public IPs "
+         "(pulumi-eks default) and reach the public endpoint", open_endpoint=True),
+    Case("default-vpc", "private", (NODE_SUBNETS, NODE_PUBLIC_IP), "default-vpc + this pack's posture: a "
+         "private-only cluster in the default VPC runs its nodes in public subnets with public IPs"),
+    Case("team-config", "prod", (), "subnets from stack config are outside the stack: egress and layout unknown",
+         notes_preview=(rf"\[{PRIVATELINK}\].*outside this stack", rf"\[{NODE_SUBNETS}\].*outside this stack"),
+         notes_export=(rf"\[{PRIVATELINK}\].*outside this stack", rf"\[{NODE_SUBNETS}\].*outside this stack")),
+    Case("stack-reference", "prod", (), "subnets from a StackReference: another stack's network, unknown here",
+         notes_preview=(rf"\[{PRIVATELINK}\].*StackReference",),
+         notes_export=(rf"\[{PRIVATELINK}\].*outside this stack",),
+         export_stack_outputs=NETWORK_STACK_OUTPUTS),
+    Case("eks-components", "default", (), "cluster-endpoint: default node group in the private subnets behind NAT"),
+    Case("eks-components", "managed", (), "managed-node-groups: ManagedNodeGroup in the private subnets"),
+    Case("eks-components", "managed-default-subnets", (NODE_SUBNETS,), "pulumi-eks ManagedNodeGroup without "
+         "subnetIds uses every cluster subnet, the public ones too (this pack's posture)"),
+    Case("eks-components", "nodegroup-v2", (), "NodeGroupV2 in the cluster's private subnets, no public IP"),
+    Case("eks-components", "nodegroup-v2-public-ip", (NODE_PUBLIC_IP,), "pulumi-eks NodeGroupV2 defaults "
+         "nodeAssociatePublicIpAddress to true (this pack's posture)"),
+    Case("eks-components", "nodegroup-v2-private", (), "private-clusters: private-only endpoint, NAT egress"),
+    Case("eks-components", "fargate", (), "fargate: pulumi-eks picks the cluster subnets without an IGW route"),
+    Case("launch-template-asg", "dev", (), "vpc-igw: the launch template gives the nodes public IPs in subnets "
+         "that do not map them", open_endpoint=True),
+    Case("launch-template-asg", "no-public-ip", (PUBLIC_EGRESS,), "cluster-endpoint, vpc-igw: public-only "
+         "endpoint, nodes with neither a public IP nor a NAT gateway never reach it", open_endpoint=True),
+]
