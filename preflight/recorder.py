@@ -120,7 +120,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         try:
             return remote_outputs.deployed_outputs(type_, urn, inputs, lambda t, seed: fake_id(t, name, {}, seed),
                                                    self.stack_outputs)
-        except remote_outputs.UnreadableStackReference as e:
+        except (remote_outputs.UnreadableStackReference, remote_outputs.UnknownRemoteOutputs) as e:
             # The run's problem (exit 2). Not raised here: an exception inside a mock surfaces as asyncio noise.
             self.fatal_problems.append(str(e))
             return {**inputs, "outputs": {}, "secretOutputNames": []}

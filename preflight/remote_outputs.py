@@ -31,8 +31,8 @@ def awsx_zone_count(inputs: dict) -> Any:
     names = inputs.get("availabilityZoneNames")
     if names is not None:
         return len(names) if isinstance(names, list) else UNKNOWN
-    n = inputs.get("numberOfAvailabilityZones", 3)
-    return n if isinstance(n, int) else UNKNOWN
+    n = inputs.get("numberOfAvailabilityZones", 3)  # numbers arrive as floats from protobuf
+    return int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) and n == int(n) else UNKNOWN
 
 
 def awsx_spec_types(inputs: dict) -> Any:
@@ -52,13 +52,18 @@ def awsx_spec_types(inputs: dict) -> Any:
     return types
 
 
+class UnknownRemoteOutputs(Exception):
+    """A deployed recording needs outputs that the component's inputs do not determine."""
+
+
 def _awsx_vpc(urn: str, inputs: dict, make_id: Callable[[str, str], str]) -> dict:
     zones, types = awsx_zone_count(inputs), awsx_spec_types(inputs)
+    if zones is UNKNOWN or types is UNKNOWN:
+        raise UnknownRemoteOutputs(
+            f"awsx VPC {urn.rsplit('::', 1)[-1]}: its zones or subnetSpecs are computed, so preflight cannot tell "
+            "its subnet ids in a deployed recording; check it at preview (without --deployed)")
     outputs: dict = {"vpcId": make_id("aws:ec2/vpc:Vpc", urn)}
     for kind, key in _AWSX_ID_LISTS.items():
-        if zones is UNKNOWN or types is UNKNOWN:
-            outputs[key] = UNKNOWN
-            continue
         per_zone = sum(1 for t in types if t == kind)
         outputs[key] = [make_id("aws:ec2/subnet:Subnet", f"{urn}/{kind}/{z}/{j}")
                         for z in range(zones) for j in range(per_zone)]

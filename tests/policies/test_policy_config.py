@@ -11,7 +11,7 @@ from tests.policies.policy_test_helpers import PACK
 from tests.policies.policy_test_helpers import mandatory
 
 VALID = Case("private", "managed")
-NO_DKR = Case("private", "managed", "no-ecr-dkr", "eks-private-only-privatelink")
+NO_DKR = Case("private", "managed", "no-ecr-dkr", "eks-isolated-nodes-privatelink")
 
 
 def run(case, form, config):
@@ -22,21 +22,21 @@ def run(case, form, config):
 
 @pytest.mark.parametrize("form", ["raw", "component"])
 def test_extra_required_service(form):
-    cfg = {"eks-private-only-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "logs"]}}
+    cfg = {"eks-isolated-nodes-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "logs"]}}
     vs = run(VALID, form, cfg)
-    assert mandatory(vs) == ["eks-private-only-privatelink"]
-    assert "logs" in [v for v in vs if v.policy == "eks-private-only-privatelink"][0].message
+    assert mandatory(vs) == ["eks-isolated-nodes-privatelink"]
+    assert "logs" in [v for v in vs if v.policy == "eks-isolated-nodes-privatelink"][0].message
 
 
 def test_policy_disabled():
-    vs = run(NO_DKR, "raw", {"eks-private-only-privatelink": "disabled"})
-    assert mandatory(vs) == [] and not [v for v in vs if v.policy == "eks-private-only-privatelink"]
+    vs = run(NO_DKR, "raw", {"eks-isolated-nodes-privatelink": "disabled"})
+    assert mandatory(vs) == [] and not [v for v in vs if v.policy == "eks-isolated-nodes-privatelink"]
 
 
 def test_policy_advisory_instead_of_mandatory():
-    vs = run(NO_DKR, "raw", {"eks-private-only-privatelink": {"enforcementLevel": "advisory"}})
+    vs = run(NO_DKR, "raw", {"eks-isolated-nodes-privatelink": {"enforcementLevel": "advisory"}})
     assert mandatory(vs) == []
-    assert [v.enforcement_level for v in vs if v.policy == "eks-private-only-privatelink"] == ["advisory"]
+    assert [v.enforcement_level for v in vs if v.policy == "eks-isolated-nodes-privatelink"] == ["advisory"]
 
 
 def test_allowed_cidrs_setting():

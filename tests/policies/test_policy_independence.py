@@ -85,6 +85,6 @@ def test_issue_reproduction_component_no_ecr_dkr_with_two_policies_disabled():
     with PolicyPackProcess(PACK, {"eks-endpoint-access-enabled": "disabled",
                                   "eks-public-access-cidrs": "disabled"}) as pack:
         vs = pack.analyze(st)
-    assert mandatory(vs) == ["eks-private-only-privatelink"], [v.message for v in vs]
-    assert "ecr.dkr" in next(v.message for v in vs if v.policy == "eks-private-only-privatelink")
+    assert mandatory(vs) == ["eks-isolated-nodes-privatelink"], [v.message for v in vs]
+    assert "ecr.dkr" in next(v.message for v in vs if v.policy == "eks-isolated-nodes-privatelink")
     assert not [v for v in vs if v.policy == "eks-cluster-subnets-multi-az"]

@@ -25,7 +25,7 @@ def test_program_stack_has_no_mandatory_violation(pack, path):
 @pytest.mark.parametrize("stack", ["private-managed", "private-self-managed"])
 def test_program_private_stack_missing_a_required_service(stack):
     sf = load_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
-    cfg = {"eks-private-only-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "kms"]}}
+    cfg = {"eks-isolated-nodes-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "kms"]}}
     with PolicyPackProcess(PACK, cfg) as pack:
         vs = pack.analyze(record_program(ROOT, sf.name, sf.config, preview=True))
-    assert mandatory(vs) == ["eks-private-only-privatelink"]
+    assert mandatory(vs) == ["eks-isolated-nodes-privatelink"]

@@ -65,11 +65,11 @@ def test_same_response_as_the_sdk_servicer(case, form, preview):
 
 def test_config_and_disabled_policies_behave_as_in_the_sdk():
     stack = record_program(PROGRAM, "eq", FAILING[15].config("raw"))  # private-managed without ecr.dkr
-    config = {"eks-private-only-privatelink": (apb.DISABLED, {}),
-              "eks-private-only-nodes-after-privatelink": (apb.MANDATORY, {"requiredServices": ["ec2", "sts", "kms"]})}
+    config = {"eks-isolated-nodes-privatelink": (apb.DISABLED, {}),
+              "eks-isolated-nodes-after-privatelink": (apb.MANDATORY, {"requiredServices": ["ec2", "sts", "kms"]})}
     ours = analyze(OURS, stack, config)
     assert normalized(ours) == normalized(analyze(SDK_SERVICER, stack, config))
-    assert "eks-private-only-privatelink" not in {d.policyName for d in ours.diagnostics}
+    assert "eks-isolated-nodes-privatelink" not in {d.policyName for d in ours.diagnostics}
 
 
 def test_installed_only_for_the_version_it_was_written_for(monkeypatch):

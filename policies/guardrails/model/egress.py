@@ -72,3 +72,45 @@ def egress(ng, subnet, nats) -> Egress:
     target = getattr(route, "target", None) or "a target that is neither a NAT nor an internet gateway"
     return Egress(UNKNOWN, f"{label} routes 0.0.0.0/0 to {target}, which cannot tell internet egress from "
                            "inside this stack")
+
+
+@dataclass(frozen=True)
+class NodePlacement:
+    """A node group's nodes in one subnet, and whether they have internet egress."""
+    node_group: Any
+    subnet: Any
+    egress: Egress
+
+
+@dataclass
+class Isolation:
+    """Which of a cluster's nodes lack internet egress ("isolated").
+
+    `isolated`: placements known to lack egress (their subnet is certainly one the node group uses);
+    `possible`: placements that may lack it (egress unknown, or the subnet is only a candidate);
+    `unresolved`: (node group, why) for node groups whose subnets are not known at all."""
+    isolated: list
+    possible: list
+    unresolved: list
+
+    @property
+    def any(self) -> bool:
+        return bool(self.isolated or self.possible or self.unresolved)
+
+
+def isolation(cluster, nats) -> Isolation:
+    """Egress of every data plane of `cluster` (any node group kind: managed, self-managed, Fargate, and
+    whatever adds NodeGroups to `cluster.node_groups`), per subnet."""
+    out = Isolation([], [], [])
+    for ng in cluster.node_groups:
+        if not ng.subnets_complete:
+            out.unresolved.append((ng, ng.subnets_why or "its subnets cannot be resolved"))
+        placements = [NodePlacement(ng, s, egress(ng, s, nats)) for s in ng.subnets]
+        lacking = [p for p in placements if p.egress.state is False]
+        if ng.subnets_exact or (placements and len(lacking) == len(placements)):
+            out.isolated.extend(lacking)  # every candidate lacks egress: so do the ones the nodes use
+        else:
+            out.possible.extend(NodePlacement(ng, p.subnet, Egress(False, f"{p.egress.reason} ({ng.subnets_why})"))
+                                for p in lacking)
+        out.possible.extend(p for p in placements if p.egress.state is UNKNOWN)
+    return out

@@ -13,19 +13,26 @@ from .values import UNKNOWN, get, is_unknown, tri_bool
 
 class Res:
     """One stack resource with plain props and dependency URNs."""
-    __slots__ = ("urn", "type", "name", "props", "deps", "pdeps", "parent")
+    __slots__ = ("urn", "type", "name", "props", "deps", "pdeps", "parent", "anchor")
 
     def __init__(self, urn: str, type_: str, name: str, props: Dict[str, Any], deps: List[str],
-                 pdeps: Dict[str, List[str]], parent: Optional[str]) -> None:
+                 pdeps: Dict[str, List[str]], parent: Optional[str], anchor: Optional[str] = None) -> None:
         self.urn, self.type, self.name, self.props = urn, type_, name, props
         self.deps, self.pdeps, self.parent = deps, pdeps, parent
+        # The stack resource that stands for this one in reports and dependency checks: itself, or for a
+        # resource a model pass infers (an awsx VPC's subnets, the default VPC) the component it comes from.
+        self.anchor = anchor or urn
 
     def p(self, *path: Any) -> Any:
         return get(self.props, *path)
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.urn})"
+        return f"{self.name} ({self.anchor})"
+
+    @property
+    def inferred(self) -> bool:
+        return self.anchor != self.urn
 
 
 class Vpc:
@@ -50,6 +57,7 @@ class Subnet:
         self.map_public = tri_bool(res.p("mapPublicIpOnLaunch"), False)
         self.route_table: Any = None  # RouteTable | UNKNOWN; None -> use the VPC's main table
         self.rt_explicit = False
+        self.kind: Optional[str] = None  # awsx subnet type (Public / Private / Isolated) where known
 
     def effective_route_table(self) -> Any:
         if self.rt_explicit:
@@ -60,14 +68,16 @@ class Subnet:
 
 
 class Route:
-    __slots__ = ("v4_default", "v6_default", "kind", "targets", "source")
+    __slots__ = ("v4_default", "v6_default", "kind", "targets", "source", "target")
 
-    def __init__(self, v4_default: Any, v6_default: Any, kind: Any, targets: List[Res], source: Res) -> None:
+    def __init__(self, v4_default: Any, v6_default: Any, kind: Any, targets: List[Res], source: Res,
+                 target: str = "") -> None:
         self.v4_default = v4_default  # True / False / UNKNOWN
         self.v6_default = v6_default
         self.kind = kind              # "igw" | "nat" | "other" | UNKNOWN
         self.targets = targets
         self.source = source
+        self.target = target          # what an "other" route goes to, for messages ("a transit gateway")
 
 
 class RouteTable:
@@ -169,6 +179,8 @@ class Cluster:
         self.cidrs_deps: List[str] = []  # URNs the CIDR list was computed from
         self.subnets: List[Subnet] = []
         self.subnets_complete = True
+        self.subnets_exact = True  # False: `subnets` are candidates (see NodeGroup)
+        self.subnets_why = ""      # why the subnets are incomplete or candidates, for notes
         self.vpc: Any = None
         self.security_group_urns: set = set()
         self.node_groups: List["NodeGroup"] = []
@@ -193,7 +205,12 @@ class NodeGroup:
         self.cluster: Optional[Cluster] = None
         self.subnets: List[Subnet] = []
         self.subnets_complete = True
+        # False when `subnets` are the candidates an input may hold, not the subnets it holds: an input
+        # wired from a component's output (an awsx VPC's id lists) names only the component at preview.
+        self.subnets_exact = True
+        self.subnets_why = ""  # why the subnets are incomplete or candidates, for notes
         self.public_ip: Any = False     # asks for a public IP: True / False / UNKNOWN
+        self.public_ip_set = False      # the launch template / pulumi-eks input decides (else the subnet does)
         self.public_ip_source = ""     # where the request comes from (for messages)
         self.security_group_urns: set = set()
         self.dependency_roots: List[Res] = []  # resources whose dependencies order this node group

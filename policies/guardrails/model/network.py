@@ -5,7 +5,7 @@ inputs Analyze saw (analysis.py); read by every rule.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from .entities import Cluster, Endpoint, Nat, NodeGroup, Res, RouteTable, SecurityGroup, Subnet, Vpc
 from .index import StackIndex
@@ -25,4 +25,9 @@ class NetworkModel(StackIndex):
         self.clusters_by_name: Dict[str, Cluster] = {}
         self.node_groups: List[NodeGroup] = []
         self.launch_templates: Dict[str, Res] = {}
+        # component URN -> the subnets / VPC it builds (awsx VPCs: children, or a pass's inferred layout);
+        # subnets None: its layout is unknown (`opaque_components` says why).
+        self.component_subnets: Dict[str, Optional[List[Subnet]]] = {}
+        self.component_vpcs: Dict[str, Vpc] = {}
+        self.opaque_components: Dict[str, str] = {}
         self.results_cache: Dict[Any, Any] = {}       # rule results per (rule, settings), see rules/base.py

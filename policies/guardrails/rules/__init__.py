@@ -2,7 +2,7 @@
 from . import (eks_cluster_subnets_multi_az, eks_endpoint_access_enabled, eks_fargate_private_subnets,
                eks_guardrails_undecidable, eks_private_endpoint_no_node_public_ip,
                eks_private_endpoint_node_subnets, eks_private_endpoint_vpc_dns,
-               eks_private_only_nodes_after_privatelink, eks_private_only_privatelink,
+               eks_isolated_nodes_after_privatelink, eks_isolated_nodes_privatelink,
                eks_privatelink_endpoint_https, eks_public_access_cidrs, eks_public_endpoint_node_egress,
                eks_resource_names)
 
@@ -13,9 +13,9 @@ CATALOG_RULES = [
     eks_private_endpoint_node_subnets.RULE,
     eks_private_endpoint_no_node_public_ip.RULE,
     eks_private_endpoint_vpc_dns.RULE,
-    eks_private_only_privatelink.RULE,
+    eks_isolated_nodes_privatelink.RULE,
     eks_privatelink_endpoint_https.RULE,
-    eks_private_only_nodes_after_privatelink.RULE,
+    eks_isolated_nodes_after_privatelink.RULE,
     eks_fargate_private_subnets.RULE,
     eks_resource_names.RULE,
     eks_public_access_cidrs.RULE,

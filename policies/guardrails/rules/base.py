@@ -15,7 +15,7 @@ from ..model.entities import Res
 from ..model.network import NetworkModel
 from ..model.values import plain, proxy_target
 
-UNDECIDABLE_PREFIX = "cannot decide at preview: "
+UNDECIDABLE_PREFIX = "cannot decide: "
 # The default of requiredServices: the Interface endpoints a private-only cluster's nodes need (Amazon EKS
 # User Guide, private-clusters; eksctl's fully-private baseline). The S3 Gateway endpoint is always
 # required and is not part of this setting. (The program's own endpoint list is stack_config's.)
@@ -41,6 +41,8 @@ class Rule:
     # resource-level rules: the types they judge and a check on one resource
     resource_types: Sequence[str] = ()
     check_resource: Optional[Callable[[Res, Dict[str, Any]], Iterable[Finding]]] = None
+    # the advisory companion reports the undecidable findings that every other rule keeps to itself
+    reports_undecidable: bool = False
 
     @property
     def description(self) -> str:
@@ -97,7 +99,7 @@ class Rule:
             run = analysis.current()
             model = model_for(args.resources, run.component_inputs)
             for f in self.results(model, self.settings(run)):
-                if not f.undecidable:
+                if self.reports_undecidable or not f.undecidable:
                     report_violation(f.message, f.urn)
 
         return StackValidationPolicy(name=self.name, description=self.description, validate=validate_stack,
@@ -113,5 +115,5 @@ SERVICES_PROPERTY = {
     "items": {"type": "string"},
     "default": list(DEFAULT_REQUIRED_INTERFACE_SERVICES),
     "description": "Short names of the AWS services (com.amazonaws.<region>.<name>) that need an Interface "
-                   "endpoint with private DNS in a private-only cluster's VPC.",
+                   "endpoint with private DNS in a cluster's VPC when nodes lack internet egress.",
 }

@@ -28,6 +28,6 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="A cluster's subnets span at least two Availability Zones.",
+    requirement="Functional (EKS refuses the cluster). A cluster's subnets span at least two Availability Zones.",
     source="Amazon EKS User Guide, network-reqs (subnets in at least two AZs); eksctl 'insufficient number of subnets'.",
     check=check)

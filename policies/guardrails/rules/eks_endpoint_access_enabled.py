@@ -32,7 +32,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="A cluster enables the public or the private API endpoint (or both).",
+    requirement="Functional (EKS refuses the cluster). A cluster enables the public or the private API endpoint (or both).",
     source="Amazon EKS User Guide, cluster-endpoint; eksctl: 'Kubernetes API access must have one of public or "
            "private clusterEndpoints enabled'.",
     check=check, resource_types=(T.EKS_CLUSTER, T.C_CLUSTER), check_resource=check_resource)

@@ -25,7 +25,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="Fargate profile subnets have no default route to an internet gateway and do not map public IPs.",
+    requirement="Functional (EKS refuses the profile). Fargate profile subnets have no default route to an internet gateway and do not map public IPs.",
     source="AWS Fargate profile docs and CreateFargateProfile API: only private subnets with no direct route to an "
            "internet gateway are accepted.",
     check=check)

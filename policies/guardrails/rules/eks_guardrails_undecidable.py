@@ -29,7 +29,9 @@ def make(rules):
 
     return Rule(
         name=NAME,
-        requirement="Reports, without blocking, every check the other eks-network-guardrails policies could not "
-                    "decide because a value is unknown at preview or a reference leaves the stack.",
+        requirement="Advisory companion. Reports once, without blocking, every check the other eks-network-guardrails "
+                    "policies could not decide (a value unknown at preview, a subnet outside the stack, a default "
+                    "route whose target cannot tell egress, subnets wired from a component's outputs), each with the "
+                    "user's settings of the policy concerned.",
         source="pulumi_policy reports with the reporting policy's enforcement level only; see docs/policies.md.",
-        check=check, enforcement=EnforcementLevel.ADVISORY)
+        check=check, enforcement=EnforcementLevel.ADVISORY, reports_undecidable=True)

@@ -25,7 +25,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="Private endpoint on: no node launch template or pulumi-eks node input asks for a public IP "
+    requirement="Posture (nodes work with a public IP, but this pack allows none). Private endpoint on: no node launch template or pulumi-eks node input asks for a public IP "
                 "(associatePublicIpAddress / nodeAssociatePublicIpAddress true or \"true\").",
     source="Amazon EKS User Guide, cluster-endpoint and managed-node-groups; pulumi-eks NodeGroupV2 defaults "
            "nodeAssociatePublicIpAddress to true (read from its source); Checkov CKV_AWS_88 (launch template public IP).",

@@ -1,7 +1,6 @@
-"""eks-private-endpoint-node-subnets: with the private endpoint on, node subnets are private."""
+"""eks-private-endpoint-node-subnets (posture): with the private endpoint on, node subnets are private."""
 from __future__ import annotations
 
-from ..model.values import UNKNOWN
 from .base import Finding, Rule, undecided
 from .subnet_facts import public_subnets
 
@@ -16,23 +15,28 @@ def check(model, cfg):
             if ng.is_fargate:
                 continue  # eks-fargate-private-subnets
             if not ng.subnets_complete:
-                yield undecided(ng.res.urn, NAME, f"the subnets of node group {ng.label} cannot be resolved.")
+                yield undecided(ng.res.anchor, NAME, f"the subnets of node group {ng.label} cannot be resolved: "
+                                f"{ng.subnets_why or 'unknown'}.")
             bad, unsure = public_subnets(ng.subnets)
-            if bad and c.private is True:
-                yield Finding(ng.res.urn, f"node group {ng.label} of cluster {c.res.name} (private endpoint on) runs in "
-                              f"public subnets: {'; '.join(bad)}. Put the nodes in private subnets "
+            decided = ng.subnets_exact or (bad and len(bad) == len(ng.subnets))  # every candidate is public
+            if bad and c.private is True and decided:
+                yield Finding(ng.res.anchor, f"node group {ng.label} of cluster {c.res.name} (private endpoint on) runs "
+                              f"in public subnets: {'; '.join(bad)}. Put the nodes in private subnets "
                               "(mapPublicIpOnLaunch = false, default route to a NAT gateway or none) so they reach "
                               "the API through the private endpoint.")
+            elif bad and c.private is True:
+                yield undecided(ng.res.anchor, NAME, f"node group {ng.label} may run in public subnets "
+                                f"({'; '.join(bad)}): {ng.subnets_why}.")
             elif bad or unsure:
-                what = "whether the cluster's private endpoint is on" if c.private is UNKNOWN else \
+                what = "whether the cluster's private endpoint is on" if c.private is not True else \
                     f"whether subnets {', '.join(unsure)} map public IPs or route to an internet gateway"
-                yield undecided(ng.res.urn, NAME, f"{what} (node group {ng.label}) is unknown.")
+                yield undecided(ng.res.anchor, NAME, f"{what} (node group {ng.label}) is unknown.")
 
 
 RULE = Rule(
     name=NAME,
-    requirement="Private endpoint on: node subnets do not map public IPs on launch and have no default route to an "
-                "internet gateway.",
+    requirement="Posture (nodes work in public subnets, but this pack allows only private ones). Private endpoint on: "
+                "node subnets do not map public IPs on launch and have no default route to an internet gateway.",
     source="Amazon EKS User Guide, cluster-endpoint and network-reqs (public-private and private modes run nodes in "
            "private subnets).",
     check=check)

@@ -32,7 +32,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="Private endpoint on: the cluster's VPC has enableDnsSupport and enableDnsHostnames true.",
+    requirement="Functional (nodes cannot resolve the private endpoint and never join). Private endpoint on: the cluster's VPC has enableDnsSupport and enableDnsHostnames true.",
     source="Amazon EKS User Guide, cluster-endpoint and network-reqs (DNS hostnames and resolution required for the "
            "private endpoint).",
     check=check)

@@ -1,7 +1,9 @@
-"""eks-privatelink-endpoint-https: the interface endpoints' security groups admit HTTPS from the nodes."""
+"""eks-privatelink-endpoint-https, functional: where nodes without internet egress rely on PrivateLink, the interface
+endpoints' security groups admit HTTPS from them."""
 from __future__ import annotations
 
 from ..model import types as T
+from ..model.egress import isolation
 from ..model.entities import Vpc
 from ..model.values import UNKNOWN, cidr_within
 from .base import Finding, Rule, undecided
@@ -18,13 +20,17 @@ def _node_sources(model, c):
 
 def check(model, cfg):
     for c in model.clusters.values():
-        if c.private_only is not True:
+        if c.private is not True:
             continue
         vpc = c.vpc
         if not isinstance(vpc, Vpc):
-            continue  # eks-private-only-privatelink reports the unresolved VPC
+            continue  # eks-isolated-nodes-privatelink reports the unresolved VPC
+        facts = isolation(c, model.nats)
+        definite = {p.subnet.res.urn for p in facts.isolated}
+        subnets = {p.subnet.res.urn: p.subnet for p in facts.isolated + facts.possible}
+        if not subnets:
+            continue  # nodes with internet egress do not need the endpoints
         sources = _node_sources(model, c)
-        subnets = {s.res.urn: s for ng in c.node_groups for s in ng.subnets}
         vpc_cidrs = [x for x in vpc.cidrs if isinstance(x, str)]
         groups = {}  # one problem per set of security groups (or per "no security group")
         for e in vpc.endpoints:
@@ -32,7 +38,7 @@ def check(model, cfg):
                 continue
             sgs = e.security_groups
             if not e.sgs_complete:
-                yield undecided(e.res.urn, NAME, f"the security groups of endpoint {e.res.label} cannot be resolved.",
+                yield undecided(e.res.anchor, NAME, f"the security groups of endpoint {e.res.label} cannot be resolved.",
                                 key=e.res.urn)
                 continue
             if not sgs:
@@ -72,22 +78,22 @@ def check(model, cfg):
                         maybe = True
                 if ok:
                     continue
-                (unsure if (maybe or not isinstance(s.cidr, str)) else bad).append(f"{s.res.label} ({s.cidr if isinstance(s.cidr, str) else 'CIDR unknown'})")
+                (unsure if (maybe or not isinstance(s.cidr, str) or s.res.urn not in definite) else bad).append(f"{s.res.label} ({s.cidr if isinstance(s.cidr, str) else 'CIDR unknown'})")
             if bad:
                 g = groups.setdefault(tuple(sorted(sg.res.urn for sg in sgs)), (sgs, [], sorted(bad)))
                 g[1].append(e)
             elif unsure:
-                yield undecided(e.res.urn, NAME, f"whether endpoint {e.res.label} admits TCP 443 from "
+                yield undecided(e.res.anchor, NAME, f"whether endpoint {e.res.label} admits TCP 443 from "
                                 f"{', '.join(sorted(unsure))} is unknown.", key=e.res.urn)
         for key, (sgs, eps, bad) in groups.items():
             names = ", ".join(e.res.label for e in eps)
             if sgs == "no-sg":
-                yield Finding(eps[0].res.urn, f"Interface endpoint(s) {names} have no security group, so they get the "
+                yield Finding(eps[0].res.anchor, f"Interface endpoint(s) {names} have no security group, so they get the "
                               "VPC's default security group, which admits only its own members; attach a security "
                               "group that allows TCP 443 from the node subnets (or the VPC CIDR).",
                               key=("no-sg", vpc.res.urn))
             else:
-                yield Finding(sgs[0].res.urn, f"security group(s) {', '.join(sg.res.label for sg in sgs)} of Interface "
+                yield Finding(sgs[0].res.anchor, f"security group(s) {', '.join(sg.res.label for sg in sgs)} of Interface "
                               f"endpoint(s) {names} do not allow TCP 443 from node subnets {', '.join(bad)} of cluster "
                               f"{c.res.name}; add an ingress rule for TCP 443 from the node subnets' CIDRs, the VPC "
                               "CIDR, or the node/cluster security group.", key=key)
@@ -95,8 +101,9 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="Private-only endpoint: the security groups of the VPC's Interface endpoints allow TCP 443 from the "
-                "node subnets (their CIDRs, a covering CIDR such as the VPC's, or the node/cluster security group).",
+    requirement="Functional (nodes cannot reach the endpoints). Where nodes without internet egress need PrivateLink (see eks-isolated-nodes-privatelink): "
+                "the security groups of the VPC's Interface endpoints allow TCP 443 from those node subnets (their "
+                "CIDRs, a covering CIDR such as the VPC's, or the node/cluster security group).",
     source="Amazon EKS User Guide, private-clusters (endpoint security group must allow HTTPS from the nodes); "
            "terraform-aws-eks issue 3113.",
     check=check)

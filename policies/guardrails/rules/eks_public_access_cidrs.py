@@ -47,7 +47,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="A public API endpoint is not open to 0.0.0.0/0 (or stays inside config allowedCidrs).",
+    requirement="Posture. A public API endpoint is not open to 0.0.0.0/0 (or stays inside config allowedCidrs).",
     source="Amazon EKS User Guide, cluster-endpoint; same intent as Checkov CKV_AWS_38 and Trivy AWS-0041.",
     check=check, enforcement=EnforcementLevel.ADVISORY,
     config_properties={"allowedCidrs": {

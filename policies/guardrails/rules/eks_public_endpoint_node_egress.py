@@ -86,7 +86,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
-    requirement="Public-only endpoint: every node subnet reaches the endpoint (default route to an internet gateway "
+    requirement="Functional (nodes never reach the API server). Public-only endpoint: every node subnet reaches the endpoint (default route to an internet gateway "
                 "with mapPublicIpOnLaunch = true or a launch-template public IP, or a default route to a NAT gateway); "
                 "with restricted publicAccessCidrs, the nodes' NAT Elastic IPs are inside them.",
     source="Amazon EKS User Guide, cluster-endpoint (restricting public access without the private endpoint) and "

@@ -13,8 +13,8 @@ from guardrails.rules import RULES_BY_NAME
 from tests.policies.stack_builder import U, private_cluster
 
 COMPANION = RULES_BY_NAME["eks-guardrails-undecidable"]
-PRIVATELINK = "eks-private-only-privatelink"
-NOTE = "[eks-private-only-privatelink] privateDnsEnabled of the ecr.dkr endpoint"
+PRIVATELINK = "eks-isolated-nodes-privatelink"
+NOTE = "[eks-isolated-nodes-privatelink] privateDnsEnabled of the ecr.dkr endpoint"
 WITHOUT_ECR_DKR = {"requiredServices": ["ec2", "ecr.api", "sts"]}
 
 

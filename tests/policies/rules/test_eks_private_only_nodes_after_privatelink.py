@@ -1,4 +1,4 @@
-"""eks-private-only-nodes-after-privatelink: Private-only endpoint: every node group depends, directly or through
+"""eks-isolated-nodes-after-privatelink: Private-only endpoint: every node group depends, directly or through
 other resources, on the required Interface endpoints and the S3 Gateway endpoint, so nodes never boot before
 PrivateLink exists.
 
@@ -14,7 +14,7 @@ import pytest
 from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
 from tests.policies.stack_builder import findings, private_cluster
 
-POLICY = "eks-private-only-nodes-after-privatelink"
+POLICY = "eks-isolated-nodes-after-privatelink"
 
 
 @pytest.mark.parametrize("case,form,path", failing(POLICY))
@@ -28,5 +28,5 @@ def test_valid_layout_passes(pack, case, form, path, tmp_path_factory):
 
 
 def test_nodes_without_dependency_on_endpoints():
-    f = findings(private_cluster(False, deps=["ep-s3"]).args(), "eks-private-only-nodes-after-privatelink")
+    f = findings(private_cluster(False, deps=["ep-s3"]).args(), "eks-isolated-nodes-after-privatelink")
     assert len(f) == 1 and "ep-ecr.dkr" in f[0].message

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, List
 
-from . import clusters, endpoints, node_groups, routing, security_groups, vpcs
+from . import awsx_vpc, clusters, default_vpc, endpoints, node_groups, routing, security_groups, vpcs
 from .context import BuildContext
 
 Pass = Callable[[BuildContext], None]
@@ -18,6 +18,8 @@ PASSES: List[Pass] = [
     routing.build,          # route tables, routes, associations, NAT gateways
     security_groups.build,  # security groups, ingress rules
     endpoints.build,        # VPC endpoints (need subnets, route tables, security groups)
+    awsx_vpc.build,         # awsx:ec2:Vpc components: their children, or the layout their inputs imply
+    default_vpc.build,      # the default VPC of pulumi-eks Clusters given no VPC
     clusters.build,         # EKS clusters (need subnets, VPCs, security groups)
     node_groups.build,      # node groups (need clusters, subnets, launch templates)
 ]

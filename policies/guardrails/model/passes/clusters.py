@@ -25,7 +25,7 @@ def build(ctx: BuildContext) -> None:
         else:
             vc = vc or {}
             c.public_cidrs = pc if pc is UNKNOWN or pc is None else as_list(pc)
-            c.subnets, c.subnets_complete = ctx.subnets(r, "vpcConfig", get(vc, "subnetIds"))
+            _set_subnets(c, ctx.subnet_ref(r, "vpcConfig", get(vc, "subnetIds")))
             for sgid in as_list(get(vc, "securityGroupIds")) if get(vc, "securityGroupIds") is not UNKNOWN else []:
                 x = m.find(sgid, T.SECURITY_GROUPS)
                 if x is not None:
@@ -48,21 +48,27 @@ def build(ctx: BuildContext) -> None:
         c.public_cidrs = pc if pc is UNKNOWN or pc is None else as_list(pc)
         c.cidrs_deps = list(r.pdeps.get("publicAccessCidrs", ()))
         sub_ids, key = _component_cluster_subnets(ctx, r)
-        if key is None:
-            c.subnets, c.subnets_complete = [], False  # default VPC: outside the stack
+        if key is None and r.urn in m.component_subnets:  # the default VPC (passes/default_vpc.py)
+            c.subnets = list(m.component_subnets[r.urn] or [])
+        elif key is None:
+            c.subnets, c.subnets_complete = [], False
+            c.subnets_why = "no subnet ids are given and the VPC's subnets are not in this stack"
         else:
-            subs, comp = [], True
-            for k, v in sub_ids:
-                s, ok = ctx.subnets(r, k, v)
-                subs.extend(s)
-                comp = comp and ok
-            c.subnets, c.subnets_complete = unique_by_identity(subs), comp
+            refs = [ctx.subnet_ref(r, k, v) for k, v in sub_ids]
+            c.subnets = unique_by_identity([s for ref in refs for s in ref.subnets])
+            c.subnets_complete = all(ref.complete for ref in refs)
+            c.subnets_exact = all(ref.exact for ref in refs)
+            c.subnets_why = "; ".join(ref.why for ref in refs if ref.why)
         c.name = r.p("name")
-        c.vpc = _cluster_vpc(ctx, c, r, r.p("vpcId"), "vpcId")
+        c.vpc = m.component_vpcs.get(r.urn) or _cluster_vpc(ctx, c, r, r.p("vpcId"), "vpcId")
         for k in ("clusterSecurityGroup", "nodeSecurityGroup"):
             for x in m.deps_of_type(r, k, T.SECURITY_GROUPS):
                 c.security_group_urns.add(x.urn)
         _register_cluster(ctx, c, r)
+
+
+def _set_subnets(c: Cluster, ref) -> None:
+    c.subnets, c.subnets_complete, c.subnets_exact, c.subnets_why = ref
 
 
 def _register_cluster(ctx: BuildContext, c: Cluster, r: Res) -> None:
@@ -86,8 +92,8 @@ def _cluster_vpc(ctx: BuildContext, c: Cluster, r: Res, vpc_value: Any, key: str
     for s in c.subnets:
         if isinstance(s.vpc, Vpc):
             return s.vpc
-    if vpc_value is not None:
-        found = ctx.model.resolve_one(r, key, vpc_value, (T.VPC,))
-        if isinstance(found, Res):
-            return ctx.model.vpcs[found.urn]
+    if vpc_value is not None or r.pdeps.get(key):
+        vpc = ctx.vpc(r, key, vpc_value)
+        if isinstance(vpc, Vpc):
+            return vpc
     return UNKNOWN

@@ -6,7 +6,7 @@ from typing import Any, Optional
 from .. import types as T
 from ..entities import Cluster, NodeGroup, Res
 from ..values import UNKNOWN, as_list, decode_base64, get, is_unknown, tri_bool
-from .context import BuildContext
+from .context import BuildContext, SubnetRef
 
 
 def _cluster_by_ref(ctx: BuildContext, r: Res, key: str, value: Any) -> Optional[Cluster]:
@@ -70,6 +70,7 @@ def _lt_public_ip(ctx: BuildContext, ng: NodeGroup, lt: Any) -> None:
     m = ctx.model
     if lt.type == T.LAUNCH_CONFIG:
         v = tri_bool(lt.p("associatePublicIpAddress"), False)
+        ng.public_ip_set = lt.p("associatePublicIpAddress") is not None
         src = f"launch configuration {lt.label}: associatePublicIpAddress"
         for x in m.deps_of_type(lt, "securityGroups", T.SECURITY_GROUPS):
             ng.security_group_urns.add(x.urn)
@@ -81,6 +82,8 @@ def _lt_public_ip(ctx: BuildContext, ng: NodeGroup, lt: Any) -> None:
         else:
             for i, nic in enumerate(as_list(nics)):
                 a = tri_bool(get(nic, "associatePublicIpAddress"), False) if isinstance(nic, dict) else UNKNOWN
+                if i == 0 and (not isinstance(nic, dict) or get(nic, "associatePublicIpAddress") is not None):
+                    ng.public_ip_set = True  # the primary interface's setting overrides the subnet's
                 if a is True or (a is UNKNOWN and v is False):
                     v = a
                     src = f"launch template {lt.label}: networkInterfaces[{i}].associatePublicIpAddress"
@@ -118,20 +121,20 @@ def build(ctx: BuildContext) -> None:
     for r in ctx.each(T.EKS_NODE_GROUP):
         ng = NodeGroup(r, "managed")
         ng.cluster = _cluster_by_ref(ctx, r, "clusterName", r.p("clusterName")) or _cluster_from_ancestors(ctx, r.urn)
-        ng.subnets, ng.subnets_complete = ctx.subnets(r, "subnetIds", r.p("subnetIds"))
+        _set_subnets(ng, ctx.subnet_ref(r, "subnetIds", r.p("subnetIds")))
         _lt_public_ip(ctx, ng, _launch_template(ctx, r, "launchTemplate", r.p("launchTemplate")))
         add(ng)
     for r in ctx.each(T.FARGATE_PROFILE):
         ng = NodeGroup(r, "fargate")
         ng.cluster = _cluster_by_ref(ctx, r, "clusterName", r.p("clusterName")) or _cluster_from_ancestors(ctx, r.urn)
-        ng.subnets, ng.subnets_complete = ctx.subnets(r, "subnetIds", r.p("subnetIds"))
+        _set_subnets(ng, ctx.subnet_ref(r, "subnetIds", r.p("subnetIds")))
         add(ng)
     for r in ctx.each(T.ASG):
         ng = NodeGroup(r, "asg")
         ng.cluster = _asg_cluster(ctx, r)
         if ng.cluster is None:
             continue  # not a node group of any cluster in this stack
-        ng.subnets, ng.subnets_complete = ctx.subnets(r, "vpcZoneIdentifiers", r.p("vpcZoneIdentifiers"))
+        _set_subnets(ng, ctx.subnet_ref(r, "vpcZoneIdentifiers", r.p("vpcZoneIdentifiers")))
         lt = _launch_template(ctx, r, "launchTemplate", r.p("launchTemplate"))
         if lt is None:
             spec = r.p("mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification")
@@ -148,7 +151,10 @@ def build(ctx: BuildContext) -> None:
         ng.cluster = _cluster_by_ref(ctx, r, "cluster", r.p("cluster"))
         if ng.cluster is None:
             ng.cluster = _cluster_by_ref(ctx, r, "clusterName", r.p("clusterName"))
-        _component_node_subnets(ctx, ng, r, "subnetIds")
+        if r.p("subnetIds") is not None or r.pdeps.get("subnetIds"):
+            _set_subnets(ng, ctx.subnet_ref(r, "subnetIds", r.p("subnetIds")))
+        else:
+            _cluster_subnets(ng)  # pulumi-eks: every subnet of the cluster (core.subnetIds)
         _lt_public_ip(ctx, ng, _launch_template(ctx, r, "launchTemplate", r.p("launchTemplate")))
         add(ng)
     for t, kind in ((T.C_NODE_GROUP_V2, "eks-nodegroup-v2"), (T.C_NODE_GROUP, "eks-nodegroup")):
@@ -157,8 +163,14 @@ def build(ctx: BuildContext) -> None:
                 continue
             ng = NodeGroup(r, kind)
             ng.cluster = _cluster_by_ref(ctx, r, "cluster", r.p("cluster"))
-            _component_node_subnets(ctx, ng, r, "nodeSubnetIds")
+            if r.p("nodeSubnetIds") is not None or r.pdeps.get("nodeSubnetIds"):
+                _set_subnets(ng, ctx.subnet_ref(r, "nodeSubnetIds", r.p("nodeSubnetIds")))
+            elif ng.cluster is not None and ng.cluster.kind == "component":
+                _self_managed_subnets(ctx, ng, ng.cluster.res)
+            else:
+                _cluster_subnets(ng)
             v = tri_bool(r.p("nodeAssociatePublicIpAddress"), True)  # pulumi-eks default: true
+            ng.public_ip_set = True
             if v is not False:
                 ng.public_ip = v
                 ng.public_ip_source = ("nodeAssociatePublicIpAddress" if r.p("nodeAssociatePublicIpAddress") is not None
@@ -179,17 +191,18 @@ def build(ctx: BuildContext) -> None:
             ng = NodeGroup(r, "eks-fargate")
             ng.cluster = c
             if isinstance(fargate, dict) and (fargate.get("subnetIds") is not None):
-                ng.subnets, ng.subnets_complete = ctx.subnets(r, "fargate", fargate.get("subnetIds"))
+                _worker_subnets(ng, ctx.subnet_ref(r, "fargate", fargate.get("subnetIds")))
             else:
-                _default_node_subnets(ctx, ng, r, fargate=True)
+                _worker_subnets(ng, _cluster_ref(c))
             add(ng)
         if not has_fargate and skip_default is not True:
             ng = NodeGroup(r, "eks-default")
             ng.cluster = c
-            _default_node_subnets(ctx, ng, r, fargate=False)
+            _self_managed_subnets(ctx, ng, r)
             opts = r.p("nodeGroupOptions") if isinstance(r.p("nodeGroupOptions"), dict) else {}
             raw = opts.get("nodeAssociatePublicIpAddress", r.p("nodeAssociatePublicIpAddress"))
             v = tri_bool(raw, True)
+            ng.public_ip_set = True
             if skip_default is UNKNOWN:
                 v = UNKNOWN if v is not False else v
             if v is not False:
@@ -199,30 +212,50 @@ def build(ctx: BuildContext) -> None:
             add(ng)
 
 
-def _component_node_subnets(ctx: BuildContext, ng: NodeGroup, r: Res, key: str) -> None:
-    if r.p(key) is not None or r.pdeps.get(key):
-        ng.subnets, ng.subnets_complete = ctx.subnets(r, key, r.p(key))
+def _set_subnets(ng: NodeGroup, ref: SubnetRef) -> None:
+    ng.subnets, ng.subnets_complete, ng.subnets_exact, ng.subnets_why = ref
+
+
+def _cluster_ref(c: Optional[Cluster]) -> SubnetRef:
+    if c is None:
+        return SubnetRef([], False, True, "the node group's cluster is not in this stack")
+    return SubnetRef(list(c.subnets), c.subnets_complete, c.subnets_exact, c.subnets_why)
+
+
+def _cluster_subnets(ng: NodeGroup) -> None:
+    _set_subnets(ng, _cluster_ref(ng.cluster))
+
+
+def _self_managed_subnets(ctx: BuildContext, ng: NodeGroup, cluster: Res) -> None:
+    """pulumi-eks self-managed nodes (the default node group, NodeGroupV2): `nodeSubnetIds`, else the cluster's
+    `privateSubnetIds`, else its `publicSubnetIds`, else the worker subnets among its subnets
+    (pulumi-eks 4.4 `nodejs/eks/nodes/nodegroup.ts`, createNodeGroupV2)."""
+    opts = cluster.p("nodeGroupOptions") if isinstance(cluster.p("nodeGroupOptions"), dict) else {}
+    if opts.get("nodeSubnetIds") is not None:
+        _set_subnets(ng, ctx.subnet_ref(cluster, "nodeGroupOptions", opts.get("nodeSubnetIds")))
         return
-    c = ng.cluster
-    if c is not None and c.kind == "component":
-        _default_node_subnets(ctx, ng, c.res, fargate=False)
-    elif c is not None:
-        ng.subnets, ng.subnets_complete = list(c.subnets), c.subnets_complete
-    else:
-        ng.subnets_complete = False
-
-
-def _default_node_subnets(ctx: BuildContext, ng: NodeGroup, r: Res, fargate: bool) -> None:
-    """pulumi-eks: nodes go to nodeSubnetIds, else the private subnets, else all cluster subnets."""
-    keys = ("privateSubnetIds", "subnetIds") if fargate else ("nodeSubnetIds", "privateSubnetIds", "subnetIds")
-    for k in keys:
-        if r.p(k) is not None or r.pdeps.get(k):
-            ng.subnets, ng.subnets_complete = ctx.subnets(r, k, r.p(k))
+    for k in ("nodeSubnetIds", "privateSubnetIds", "publicSubnetIds"):
+        if cluster.p(k) is not None or cluster.pdeps.get(k):
+            _set_subnets(ng, ctx.subnet_ref(cluster, k, cluster.p(k)))
             return
-    if ng.cluster is not None:
-        ng.subnets, ng.subnets_complete = list(ng.cluster.subnets), ng.cluster.subnets_complete
-    else:
-        ng.subnets_complete = False
+    _worker_subnets(ng, _cluster_ref(ng.cluster))
+
+
+def _worker_subnets(ng: NodeGroup, ref: SubnetRef) -> None:
+    """pulumi-eks `computeWorkerSubnets`: of the given subnets, those whose route table has no route to an
+    internet gateway, or all of them when every one has such a route (used for self-managed nodes given only
+    `subnetIds` and for Fargate profiles)."""
+    if not ref.complete:
+        _set_subnets(ng, ref)
+        return
+    routes = [(s, s.effective_route_table()) for s in ref.subnets]
+    igw = [(s, rt.igw_route() if rt not in (None, UNKNOWN) else (False if rt is None else UNKNOWN)) for s, rt in routes]
+    if any(v is UNKNOWN for _, v in igw):
+        why = "pulumi-eks keeps the subnets without an internet gateway route, and which ones those are is unknown"
+        _set_subnets(ng, SubnetRef(ref.subnets, True, False, "; ".join(x for x in (ref.why, why) if x)))
+        return
+    private = [s for s, v in igw if v is False]
+    _set_subnets(ng, SubnetRef(private or list(ref.subnets), True, ref.exact, ref.why))
 
 
 def _asg_cluster(ctx: BuildContext, r: Res) -> Optional[Cluster]:

@@ -85,6 +85,7 @@ def _route(ctx: BuildContext, owner: Res, pdep_key: Optional[str], route: Any) -
         v4_default = v6_default = False
     kind: Any = "other"
     targets: List[Res] = []
+    target = ""
 
     def deps_for(key: str, types: Sequence[str]) -> List[Res]:
         return m.deps_of_type(owner, pdep_key or key, types)
@@ -108,19 +109,32 @@ def _route(ctx: BuildContext, owner: Res, pdep_key: Optional[str], route: Any) -
             kind = "igw"
         else:
             kind = "other"  # local, vgw-, vpce-
+            target = _GATEWAY_PREFIXES.get(gw.split("-")[0] if isinstance(gw, str) else "", f"gateway {gw}")
     elif nat is not None and nat != "":
         r = m.find(nat, (T.NAT,))
         if r is not None:
             kind, targets = "nat", [r]
         else:
             kind, targets = "nat", deps_for("natGatewayId", (T.NAT,))
-    elif any(route.get(k) not in (None, "") for k in (
-            "transitGatewayId", "networkInterfaceId", "vpcPeeringConnectionId", "egressOnlyGatewayId",
-            "carrierGatewayId", "localGatewayId", "coreNetworkArn", "vpcEndpointId", "instanceId")):
+    elif any(route.get(k) not in (None, "") for k in _OTHER_TARGETS):
         kind = "other"
+        key = next(k for k in _OTHER_TARGETS if route.get(k) not in (None, ""))
+        value = route.get(key)
+        target = _OTHER_TARGETS[key] + (f" {value}" if isinstance(value, str) and value != UNKNOWN else "")
     else:
         kind = UNKNOWN
-    return Route(v4_default, v6_default, kind, targets, owner)
+    return Route(v4_default, v6_default, kind, targets, owner, target)
+
+
+# Default-route targets that are neither an internet nor a NAT gateway: whether traffic reaches the internet
+# is decided elsewhere (another VPC, an on-premises network, an appliance), so egress cannot be told here.
+_OTHER_TARGETS = {
+    "transitGatewayId": "a transit gateway", "vpcPeeringConnectionId": "a VPC peering connection",
+    "networkInterfaceId": "a network interface", "instanceId": "an instance",
+    "egressOnlyGatewayId": "an egress-only internet gateway (IPv6 only)", "carrierGatewayId": "a carrier gateway",
+    "localGatewayId": "a local gateway", "coreNetworkArn": "a Cloud WAN core network",
+    "vpcEndpointId": "a Gateway Load Balancer endpoint"}
+_GATEWAY_PREFIXES = {"vgw": "a virtual private gateway", "vpce": "a VPC endpoint", "local": "the local route"}
 
 
 def _nats(ctx: BuildContext) -> None:

@@ -27,10 +27,12 @@ dependencies: which of its id lists they hold is unknown, so they resolve to eve
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-from . import types as T
-from .values import UNKNOWN, as_list, get, tri_bool
+from .. import types as T
+from ..entities import Endpoint, IngressRule, Nat, Res, Route, RouteTable, SecurityGroup, Subnet, Vpc
+from ..values import UNKNOWN, as_list, get, tri_bool
+from .context import BuildContext
 
 _ID_LISTS = {"Public": "publicSubnetIds", "Private": "privateSubnetIds", "Isolated": "isolatedSubnetIds"}
 _ORDER = {"Public": 0, "Private": 1, "Isolated": 2}
@@ -63,29 +65,34 @@ def _zones(props: Dict[str, Any], name: str) -> Any:
     return [f"{name} zone {i + 1}" for i in range(int(n))]
 
 
-class AwsxVpcPass:
-    """Adds the facts of every `awsx:ec2:Vpc` component to the model (see the module docstring)."""
+def build(ctx: BuildContext) -> None:
+    m = ctx.model
+    for comp in ctx.each(T.AWSX_VPC):
+        kids = [u for u, t in m.type_of_urn.items() if comp.urn in m.ancestors(u)] if _has_children(m, comp) else []
+        vpcs = [m.vpcs[u] for u in kids if u in m.vpcs]
+        if vpcs:  # realized: its children are in the stack and modelled like any raw resources
+            m.component_subnets[comp.urn] = [m.subnets[u] for u in kids if u in m.subnets]
+            m.component_vpcs[comp.urn] = vpcs[0]
+            continue
+        _Layout(ctx, comp).build()
 
-    def __init__(self, model, entities, make_res) -> None:
-        self.m, self.E, self.make_res = model, entities, make_res
 
-    def run(self, components: List[Any], descendants) -> None:
-        for comp in components:
-            kids = descendants(comp.urn)
-            subnets = [self.m.subnets[u] for u in kids if u in self.m.subnets]
-            vpcs = [self.m.vpcs[u] for u in kids if u in self.m.vpcs]
-            if vpcs:  # realized: its children are in the stack and already modelled
-                self.m.component_subnets[comp.urn] = subnets
-                self.m.component_vpcs[comp.urn] = vpcs[0]
-                continue
-            self._synthesize(comp)
+def _has_children(m, comp: Res) -> bool:
+    return any(p == comp.urn for p in m.parent_of.values())
+
+
+class _Layout:
+    """The layout an awsx VPC's inputs and pulumi-awsx's defaults imply (see the module docstring)."""
+
+    def __init__(self, ctx: BuildContext, comp: Res) -> None:
+        self.ctx, self.m, self.comp = ctx, ctx.model, comp
 
     # -- synthesized layout ---------------------------------------------------------------------------
-    def _res(self, comp, type_: str, name: str, props: Dict[str, Any]):
-        return self.make_res(comp, type_, name, props)
+    def _res(self, type_: str, name: str, props: Dict[str, Any]) -> Res:
+        return self.ctx.inferred_res(self.comp, type_, name, props)
 
-    def _synthesize(self, comp) -> None:
-        E, m, p = self.E, self.m, comp.props
+    def build(self) -> None:
+        m, comp, p = self.m, self.comp, self.comp.props
         strategy = p.get("vpcEndpointStrategy") or "Legacy"
         specs = [s for s in as_list(p.get("vpcEndpointSpecs")) if isinstance(s, dict)] \
             if p.get("vpcEndpointSpecs") is not UNKNOWN else []
@@ -96,10 +103,10 @@ class AwsxVpcPass:
         vpc_props = {"id": p.get("vpcId"), "cidrBlock": cidr,
                      "enableDnsSupport": p.get("enableDnsSupport", True if auto_dns else None),
                      "enableDnsHostnames": p.get("enableDnsHostnames", True if auto_dns else None)}
-        vpc = E.Vpc(self._res(comp, T.VPC, comp.name, vpc_props))
+        vpc = Vpc(self._res(T.VPC, comp.name, vpc_props))
         m.vpcs[vpc.res.urn] = vpc
         m.component_vpcs[comp.urn] = vpc
-        igw = self._res(comp, T.IGW, comp.name, {})
+        igw = self._res(T.IGW, comp.name, {})
         zones, types = _zones(p, comp.name), _spec_types(p)
         nat_strategy = get(p, "natGateways", "strategy")
         nat_strategy = "OnePerAz" if nat_strategy is None else nat_strategy
@@ -119,16 +126,16 @@ class AwsxVpcPass:
                 counters[kind] = k + 1
                 id_list = ids.get(kind)
                 sid = id_list[k] if isinstance(id_list, list) and k < len(id_list) else None
-                s = E.Subnet(self._res(comp, T.SUBNET, name, {"id": sid, "availabilityZone": zone,
+                s = Subnet(self._res(T.SUBNET, name, {"id": sid, "availabilityZone": zone,
                                                               "mapPublicIpOnLaunch": kind == "Public"}))
                 s.vpc, s.kind = vpc, kind
-                rt = E.RouteTable(self._res(comp, T.ROUTE_TABLE, name, {}))
+                rt = RouteTable(self._res(T.ROUTE_TABLE, name, {}))
                 rt.vpc = vpc
                 s.route_table, s.rt_explicit = rt, True
                 if kind == "Public":
-                    rt.routes.append(E.Route(True, False, "igw", [igw], rt.res))
+                    rt.routes.append(Route(True, False, "igw", [igw], rt.res))
                     if self._makes_nat(nat_strategy, len(nats), zi):
-                        nat = E.Nat(self._res(comp, T.NAT, f"{comp.name}-{zi + 1}", {}))
+                        nat = Nat(self._res(T.NAT, f"{comp.name}-{zi + 1}", {}))
                         nat.eip_complete = False  # the Elastic IP's address is not an output of the component
                         m.nats[nat.res.urn] = nat
                         nats.append(nat)
@@ -141,10 +148,10 @@ class AwsxVpcPass:
             for s in zone_subnets:
                 if s.kind == "Private" and str(nat_strategy).lower() != "none" and nats:
                     nat = nats[0] if str(nat_strategy).lower() == "single" else nats[min(zi, len(nats) - 1)]
-                    s.route_table.routes.append(E.Route(True, False, "nat", [nat.res], s.route_table.res))
+                    s.route_table.routes.append(Route(True, False, "nat", [nat.res], s.route_table.res))
         m.component_subnets[comp.urn] = subnets
         for spec in specs:
-            self._endpoint(comp, vpc, spec, strategy, zones, by_zone, route_tables)
+            self._endpoint(vpc, spec, strategy, zones, by_zone, route_tables)
 
     @staticmethod
     def _makes_nat(strategy: str, made: int, zone_index: int) -> bool:
@@ -158,15 +165,15 @@ class AwsxVpcPass:
             return "Gateway"
         return t.capitalize() if isinstance(t, str) else UNKNOWN
 
-    def _endpoint(self, comp, vpc, spec, strategy, zones, by_zone, route_tables) -> None:
-        E, m = self.E, self.m
+    def _endpoint(self, vpc, spec, strategy, zones, by_zone, route_tables) -> None:
+        m = self.m
         etype = self._endpoint_type(spec)
         auto = strategy == "Auto"
         service = spec.get("serviceName")
         props = {"serviceName": service, "vpcEndpointType": etype,
                  "privateDnsEnabled": spec.get("privateDnsEnabled",
                                                True if (auto and etype == "Interface") else None)}
-        e = E.Endpoint(self._res(comp, T.VPCE, str(service), props))
+        e = Endpoint(self._res(T.VPCE, str(service), props))
         e.vpc = vpc
         vpc.endpoints.append(e)
         if etype == "Interface":
@@ -180,9 +187,9 @@ class AwsxVpcPass:
                 e.subnets_complete = False  # subnet ids computed elsewhere
             if spec.get("securityGroupIds") is None:
                 if auto:
-                    sg = E.SecurityGroup(self._res(comp, T.SG, f"{service}-sg", {}))
+                    sg = SecurityGroup(self._res(T.SG, f"{service}-sg", {}))
                     sg.vpc = vpc
-                    sg.ingress.append(E.IngressRule("tcp", 443, 443, [vpc.cidrs[0] if vpc.cidrs else UNKNOWN], [],
+                    sg.ingress.append(IngressRule("tcp", 443, 443, [vpc.cidrs[0] if vpc.cidrs else UNKNOWN], [],
                                                     False, False, sg.res))
                     m.security_groups[sg.res.urn] = sg
                     e.security_groups.append(sg)
@@ -196,10 +203,3 @@ class AwsxVpcPass:
                 e.route_tables_complete = False
         m.endpoints[e.res.urn] = e
 
-
-def component_label(comp) -> str:
-    return f"awsx VPC {comp.name}"
-
-
-def is_awsx(type_: Optional[str]) -> bool:
-    return type_ == T.AWSX_VPC

@@ -1,0 +1,60 @@
+"""eks-isolated-nodes-after-privatelink (was eks-private-only-nodes-after-privatelink), functional: node groups
+whose nodes lack internet egress wait for the PrivateLink endpoints."""
+from __future__ import annotations
+
+from ..model.egress import isolation
+from ..model.entities import Vpc
+from .base import SERVICES_PROPERTY, Finding, Rule, undecided
+
+NAME = "eks-isolated-nodes-after-privatelink"
+
+
+def _stand_ins(model, e):
+    """The URNs a dependency on which orders a node group after endpoint `e`: the endpoint, or a component it
+    belongs to (a dependency on a component waits for all of its children, e.g. an awsx VPC's endpoints)."""
+    return {e.res.urn, e.res.anchor} | set(model.ancestors(e.res.anchor))
+
+
+def check(model, cfg):
+    required = set(s for s in cfg.get("requiredServices") or [] if isinstance(s, str))
+    for c in model.clusters.values():
+        if c.private is not True or not isinstance(c.vpc, Vpc):
+            continue
+        facts = isolation(c, model.nats)
+        isolated = {id(p.node_group) for p in facts.isolated}
+        possible = {id(p.node_group) for p in facts.possible}
+        if not (isolated or possible):
+            continue
+        eps = [e for e in c.vpc.endpoints
+               if (e.type == "Interface" and e.service in required) or (e.type == "Gateway" and e.service == "s3")]
+        if not eps:
+            continue  # eks-isolated-nodes-privatelink reports missing endpoints
+        for ng in c.node_groups:
+            if ng.is_fargate or id(ng) not in isolated | possible:
+                continue  # Fargate pods are scheduled after the cluster exists; nodes with egress need no endpoints
+            starts = [r.urn for r in ng.dependency_roots] + list(model.ancestors(ng.res.urn))
+            targets = {e.res.urn: _stand_ins(model, e) for e in eps}
+            reached = model.depends_on(starts, set().union(*targets.values()))
+            missing = [e for e in eps if not (targets[e.res.urn] & reached)]
+            if not missing:
+                continue
+            text = (f"node group {ng.label} of cluster {c.res.name} does not depend on the PrivateLink endpoints "
+                    f"{', '.join(e.res.name for e in missing)}")
+            if id(ng) in isolated:
+                yield Finding(ng.res.anchor, f"{text}, and its nodes have no internet egress, so they may boot before "
+                              "the endpoints exist and fail to join (NodeCreationFailure); add the endpoints (or their "
+                              "component) to the node group's dependsOn.")
+            else:
+                yield undecided(ng.res.anchor, NAME, f"{text}; whether its nodes lack internet egress (and so must "
+                                "wait for them) is unknown.")
+
+
+RULE = Rule(
+    name=NAME,
+    requirement="Functional (nodes may fail to join: NodeCreationFailure). Node groups whose nodes lack internet egress (see eks-isolated-nodes-privatelink), with "
+                "the private endpoint on, depend, directly or through other resources (a component counts for its "
+                "children), on the required Interface endpoints and the S3 Gateway endpoint, so nodes never boot "
+                "before PrivateLink exists. (Was eks-private-only-nodes-after-privatelink.)",
+    source="Amazon EKS troubleshooting guide (NodeCreationFailure when nodes do not join within 15 minutes); "
+           "Amazon EKS User Guide, private-clusters.",
+    check=check, config_properties={"requiredServices": dict(SERVICES_PROPERTY)})
