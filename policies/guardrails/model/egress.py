@@ -105,7 +105,10 @@ def isolation(cluster, nats) -> Isolation:
     for ng in cluster.node_groups:
         if not ng.subnets_complete:
             out.unresolved.append((ng, ng.subnets_why or "its subnets cannot be resolved"))
-        placements = [NodePlacement(ng, s, egress(ng, s, nats)) for s in ng.subnets]
+        # A Fargate profile in a subnet routed to an internet gateway is refused (eks-fargate-private-subnets):
+        # no pods run there to need endpoints.
+        subnets = [s for s in ng.subnets if not (ng.is_fargate and _igw_routed(s))]
+        placements = [NodePlacement(ng, s, egress(ng, s, nats)) for s in subnets]
         lacking = [p for p in placements if p.egress.state is False]
         if ng.subnets_exact or (placements and len(lacking) == len(placements)):
             out.isolated.extend(lacking)  # every candidate lacks egress: so do the ones the nodes use
@@ -114,3 +117,8 @@ def isolation(cluster, nats) -> Isolation:
                                 for p in lacking)
         out.possible.extend(p for p in placements if p.egress.state is UNKNOWN)
     return out
+
+
+def _igw_routed(subnet) -> bool:
+    rt = subnet.effective_route_table()
+    return rt is not None and rt is not UNKNOWN and rt.igw_route() is True

@@ -10,7 +10,8 @@ def check(model, cfg):
     for c in model.clusters.values():
         label = c.res.label
         if not c.subnets_complete:
-            yield undecided(c.res.urn, NAME, f"the subnets of cluster {label} cannot be resolved to subnets of this stack.")
+            yield undecided(c.res.urn, NAME, f"the subnets of cluster {label} cannot be resolved to subnets of this "
+                            f"stack: {c.subnets_why or 'unknown'}.")
             continue
         azs = {s.az for s in c.subnets if isinstance(s.az, str)}
         unknown = [s for s in c.subnets if not isinstance(s.az, str)]

@@ -12,9 +12,13 @@ def check(model, cfg):
         if not ng.is_fargate:
             continue
         if not ng.subnets_complete:
-            yield undecided(ng.res.urn, NAME, f"the subnets of Fargate profile {ng.label} cannot be resolved.")
+            yield undecided(ng.res.anchor, NAME, f"the subnets of Fargate profile {ng.label} cannot be resolved: "
+                            f"{ng.subnets_why or 'unknown'}.")
         bad, unsure = public_subnets(ng.subnets)
-        if bad:
+        if bad and not ng.subnets_exact and len(bad) < len(ng.subnets):
+            yield undecided(ng.res.anchor, NAME, f"Fargate profile {ng.label} may use public subnets "
+                            f"({'; '.join(bad)}): {ng.subnets_why}.")
+        elif bad:
             yield Finding(ng.res.urn, f"Fargate profile {ng.label} uses public subnets: {'; '.join(bad)}. Fargate "
                           "accepts only private subnets: use subnets whose route table sends 0.0.0.0/0 to a NAT "
                           "gateway (or nowhere) and that do not map public IPs on launch.")

@@ -50,7 +50,7 @@ def _check_vpc(c, vpc, facts, required):
     maybe = f"nodes in subnets {_names(facts.possible)} may lack internet egress ({_reasons(facts.possible)})"
     eps = vpc.endpoints
     vague = [e for e in eps if e.service is UNKNOWN or e.type is UNKNOWN]
-    missing, no_dns = [], []
+    missing, no_dns, short = [], [], []
     for svc in required:
         cands = [e for e in eps if e.service == svc and e.type == "Interface"]
         if not cands:
@@ -64,7 +64,14 @@ def _check_vpc(c, vpc, facts, required):
             else:
                 no_dns.append(cands[0])
             continue
-        yield from _az_coverage(c, vpc, svc, good, facts)
+        yield from _az_coverage(c, vpc, svc, good, facts, short)
+    if short:
+        parts = [f"{e.res.label} ({svc}) has no subnet in {zones}" for e, svc, zones, _ in short]
+        subnets = sorted({n for *_, names in short for n in names})
+        yield Finding(short[0][0].res.anchor, f"Interface endpoints do not cover every Availability Zone where nodes "
+                      f"of cluster {c.res.name} without internet egress run (subnets {', '.join(subnets)}): "
+                      f"{'; '.join(parts)}; add a subnet in each of those Availability Zones to the endpoints' "
+                      "subnetIds.", key=("az", vpc.res.urn))
     if missing and vague:
         yield undecided(vpc.res.anchor, NAME, f"the service or type of endpoints {', '.join(e.res.name for e in vague)} "
                         f"is unknown; cannot tell whether {', '.join(missing)} are present.", key=("missing?", vpc.res.urn))
@@ -86,7 +93,9 @@ def _check_vpc(c, vpc, facts, required):
     yield from _s3_gateway(c, vpc, facts, who, maybe)
 
 
-def _az_coverage(c, vpc, svc, endpoints, facts):
+def _az_coverage(c, vpc, svc, endpoints, facts, short):
+    """Appends (endpoint, service, zones, subnet names) to `short` where known isolated nodes lack coverage;
+    yields the notes where coverage cannot be told."""
     covered, complete = set(), all(e.subnets_complete for e in endpoints)
     for e in endpoints:
         for s in e.subnets:
@@ -99,11 +108,8 @@ def _az_coverage(c, vpc, svc, endpoints, facts):
         return
     definite = [p for p in lacking if p in facts.isolated and isinstance(p.subnet.az, str)]
     if definite and complete:
-        zones = ", ".join(sorted({p.subnet.az for p in definite}))
-        yield Finding(endpoints[0].res.anchor, f"the {svc} Interface endpoint {endpoints[0].res.label} has no subnet in "
-                      f"{zones}, where nodes of cluster {c.res.name} without internet egress run (subnets "
-                      f"{_names(definite)}); add a subnet in each of those Availability Zones to its subnetIds.",
-                      key=("az", vpc.res.urn, svc))
+        short.append((endpoints[0], svc, ", ".join(sorted({p.subnet.az for p in definite})),
+                      {p.subnet.res.name for p in definite}))
     else:
         yield undecided(endpoints[0].res.anchor, NAME, f"whether the {svc} endpoint covers the Availability Zones of "
                         f"subnets {_names(lacking)} of cluster {c.res.name} (nodes that may lack internet egress) is "

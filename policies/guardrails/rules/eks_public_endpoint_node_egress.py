@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
+from ..model.egress import node_public_ip
 from .base import Finding, Rule, undecided
 from .subnet_facts import route_facts
 
@@ -29,7 +30,8 @@ def check(model, cfg):
         restricted, known_cidrs, cidr_unknowns = _restriction(c)
         for ng in c.node_groups:
             if not ng.subnets_complete:
-                yield undecided(ng.res.urn, NAME, f"the subnets of node group {ng.label} cannot be resolved.")
+                yield undecided(ng.res.anchor, NAME, f"the subnets of node group {ng.label} cannot be resolved: "
+                                f"{ng.subnets_why or 'unknown'}.")
             bad, unsure = [], []
             for s in ng.subnets:
                 kinds, nats = route_facts(s)
@@ -59,9 +61,7 @@ def check(model, cfg):
                 if "igw" in kinds:
                     if ng.is_fargate:
                         continue  # Fargate cannot use public subnets: eks-fargate-private-subnets says so
-                    lt_ip = ng.public_ip if ng.self_managed else False
-                    gets_ip = True if (s.map_public is True or lt_ip is True) else \
-                        (UNKNOWN if (s.map_public is UNKNOWN or lt_ip is UNKNOWN) else False)
+                    gets_ip = node_public_ip(ng, s)
                     if gets_ip is False:
                         bad.append(f"{s.res.label} routes 0.0.0.0/0 to an internet gateway but has "
                                    "mapPublicIpOnLaunch = false, so nodes get no public IP and cannot reach the "
@@ -75,13 +75,27 @@ def check(model, cfg):
                     elif restricted is UNKNOWN:
                         unsure.append(f"{s.res.label}: publicAccessCidrs are unknown")
                     continue
+                if "other" in kinds:
+                    unsure.append(f"{s.res.label}: its default route goes to {_other_target(s)}, which cannot tell "
+                                  "whether the nodes reach the internet")
+                    continue
                 bad.append(f"{s.res.label} has no default route to an internet gateway or NAT gateway, so nodes "
                            "cannot reach the public endpoint (add a NAT route, or enable the private endpoint)")
+            if bad and not ng.subnets_exact and len(bad) < len(ng.subnets):
+                unsure.extend(bad)  # candidates only: which of them the nodes use is unknown
+                unsure.append(ng.subnets_why)
+                bad = []
             if bad and c.public_only is True:
-                yield Finding(ng.res.urn, f"node group {ng.label} of cluster {c.res.name} (public endpoint only) cannot "
+                yield Finding(ng.res.anchor, f"node group {ng.label} of cluster {c.res.name} (public endpoint only) cannot "
                               f"reach the API server: {'; '.join(bad)}.")
             elif bad or unsure:
-                yield undecided(ng.res.urn, NAME, f"node group {ng.label}: {'; '.join(bad + unsure)}.")
+                yield undecided(ng.res.anchor, NAME, f"node group {ng.label}: {'; '.join(bad + unsure)}.")
+
+
+def _other_target(subnet) -> str:
+    rt = subnet.effective_route_table()
+    targets = [r.target for r in rt.routes if r.v4_default is True and r.kind == "other" and r.target]
+    return targets[0] if targets else "a target that is neither an internet nor a NAT gateway"
 
 
 RULE = Rule(
