@@ -63,9 +63,11 @@ def check(model, cfg):
                         continue  # Fargate cannot use public subnets: eks-fargate-private-subnets says so
                     gets_ip = node_public_ip(ng, s)
                     if gets_ip is False:
-                        bad.append(f"{s.res.label} routes 0.0.0.0/0 to an internet gateway but has "
-                                   "mapPublicIpOnLaunch = false, so nodes get no public IP and cannot reach the "
-                                   "public endpoint (set mapPublicIpOnLaunch = true, or route through a NAT gateway)")
+                        why = "the node group's launch settings ask for none" if ng.public_ip_set and ng.self_managed \
+                            else "it has mapPublicIpOnLaunch = false"
+                        bad.append(f"{s.res.label} routes 0.0.0.0/0 to an internet gateway but its nodes get no public "
+                                   f"IP ({why}), so they cannot reach the public endpoint (give them public IPs, or "
+                                   "route through a NAT gateway)")
                     elif gets_ip is UNKNOWN:
                         unsure.append(f"{s.res.label}: whether nodes get a public IP is unknown")
                     elif restricted is True:

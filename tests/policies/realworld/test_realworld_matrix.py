@@ -51,3 +51,24 @@ def test_realworld_case(pack, case, path, tmp_path, request):
     if not expected:
         assert found == [], found
     assert len(found) == len(set(found)), found  # each note once
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_awsx_endpoints_are_checked_not_assumed(case_by_id, path, tmp_path):
+    """The awsx-endpoints case passes because its vpcEndpointSpecs are modelled: asking for one more service
+    (logs is in its specs, eks-auth is not) fails on exactly that service."""
+    from preflight.analyzer import PolicyPackProcess
+    from policy_test_helpers import PACK
+    stack = record(case_by_id["awsx-endpoints:prod"], path, tmp_path)
+    services = ["ec2", "ecr.api", "ecr.dkr", "sts"]
+    with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["logs"]}}) as pack:
+        assert [v for v in pack.analyze(stack) if v.enforcement_level == "mandatory"] == []
+    with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["eks-auth"]}}) as pack:
+        vs = [v for v in pack.analyze(stack) if v.enforcement_level == "mandatory"]
+    assert [v.policy for v in vs] == ["eks-isolated-nodes-privatelink"]
+    assert "no Interface endpoint for eks-auth" in vs[0].message
+
+
+@pytest.fixture
+def case_by_id():
+    return {c.id: c for c in CASES}
