@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import re
 
 import pytest
 
@@ -19,7 +20,16 @@ def test_program_stack_has_no_mandatory_violation(pack, path):
     sf = load_stack_file(path)
     vs = pack.analyze(record_program(ROOT, sf.name, sf.config, preview=True))
     assert mandatory(vs) == [], [v.message for v in vs if v.enforcement_level == "mandatory"]
-    assert [v.message for v in vs if v.policy == "eks-guardrails-undecidable"] == []
+    notes = [v.message for v in vs if v.policy == "eks-guardrails-undecidable"]
+    expected = EXPECTED_NOTES.get(sf.name, [])
+    assert len(notes) == len(expected), notes
+    for pattern in expected:
+        assert any(re.search(pattern, n) for n in notes), (pattern, notes)
+
+
+# public + fargate lists its NAT gateways' Elastic IPs in publicAccessCidrs (contracts §2), a value computed from
+# the EIPs and unknown at preview: whether the endpoint is open to 0.0.0.0/0 (the advisory) cannot be decided there.
+EXPECTED_NOTES = {"public-fargate": [r"\[eks-public-access-cidrs\] the public endpoint settings of cluster eks "]}
 
 
 @pytest.mark.parametrize("stack", ["private-managed", "private-self-managed"])

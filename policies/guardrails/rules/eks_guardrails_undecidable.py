@@ -2,7 +2,7 @@
 
 pulumi_policy binds every report to the reporting policy's enforcement level, so a mandatory policy cannot
 report a non-blocking note. The mandatory policies therefore stay silent where a value is unknown, and this
-companion policy reports each such case once, prefixed "cannot decide at preview: [policy-name]". It also
+companion policy reports each such case once, prefixed "cannot decide: [policy-name]". It also
 reports node groups that cannot be related to a cluster in the stack. Disable it in the policy config to mute
 the notes; it never blocks."""
 from __future__ import annotations

@@ -35,4 +35,4 @@ def test_unknown_flag_is_undecidable_not_a_pass_or_crash():
     args = private_cluster(False, map=U).args()
     assert findings(args, "eks-private-endpoint-node-subnets") == []
     und = findings(args, "eks-private-endpoint-node-subnets", undecidable=True)
-    assert und and und[0].message.startswith("cannot decide at preview: [eks-private-endpoint-node-subnets]")
+    assert und and und[0].message.startswith("cannot decide: [eks-private-endpoint-node-subnets]")
