@@ -11,7 +11,7 @@ import pytest
 from preflight.export import read_export, write_export
 from preflight.recorder import record_program
 from preflight.stackfile import load_stack_file
-from realworld_cases import CASES
+from tests.policies.realworld.realworld_cases import CASES
 
 UNDECIDABLE = "eks-guardrails-undecidable"
 PATHS = ("preview", "export")
@@ -57,8 +57,8 @@ def test_realworld_case(pack, case, path, tmp_path, request):
 def test_awsx_endpoints_are_checked_not_assumed(case_by_id, path, tmp_path):
     """The awsx-endpoints case passes because its vpcEndpointSpecs are modelled: asking for one more service
     (logs is in its specs, eks-auth is not) fails on exactly that service."""
-    from preflight.analyzer import PolicyPackProcess
-    from policy_test_helpers import PACK
+    from preflight.pack_process import PolicyPackProcess
+    from tests.policies.policy_test_helpers import PACK
     stack = record(case_by_id["awsx-endpoints:prod"], path, tmp_path)
     services = ["ec2", "ecr.api", "ecr.dkr", "sts"]
     with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["logs"]}}) as pack:
