@@ -9,14 +9,14 @@ import re
 import pytest
 
 from preflight.export import read_export, write_export
+from preflight.pack_process import PolicyPackProcess
 from preflight.recorder import record_program
 from preflight.stackfile import load_stack_file
+from tests.policies.policy_test_helpers import PACK
 from tests.policies.realworld.realworld_cases import CASES
 
 UNDECIDABLE = "eks-guardrails-undecidable"
 PATHS = ("preview", "export")
-# Cases the pack does not get right yet (issue 8 in progress); strict: each must still fail until fixed.
-PENDING: set = set()
 
 
 def record(case, path, tmp_path):
@@ -34,9 +34,7 @@ def notes(violations):
 
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_realworld_case(pack, case, path, tmp_path, request):
-    if case.id in PENDING and (case.id, path) != ("awsx-template:private", "export"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 8: not implemented yet"))
+def test_realworld_case(pack, case, path, tmp_path):
     vs = pack.analyze(record(case, path, tmp_path))
     mandatory = sorted({v.policy for v in vs if v.enforcement_level == "mandatory"})
     expected_mandatory = case.mandatory_preview if path == "preview" and case.mandatory_preview is not None \
@@ -57,8 +55,6 @@ def test_realworld_case(pack, case, path, tmp_path, request):
 def test_awsx_endpoints_are_checked_not_assumed(case_by_id, path, tmp_path):
     """The awsx-endpoints case passes because its vpcEndpointSpecs are modelled: asking for one more service
     (logs is in its specs, eks-auth is not) fails on exactly that service."""
-    from preflight.pack_process import PolicyPackProcess
-    from tests.policies.policy_test_helpers import PACK
     stack = record(case_by_id["awsx-endpoints:prod"], path, tmp_path)
     services = ["ec2", "ecr.api", "ecr.dkr", "sts"]
     with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["logs"]}}) as pack:

@@ -1,5 +1,6 @@
-"""eks-isolated-nodes-after-privatelink: Private-only endpoint: every node group depends, directly or through
-other resources, on the required Interface endpoints and the S3 Gateway endpoint, so nodes never boot before
+"""eks-isolated-nodes-after-privatelink (was eks-private-only-nodes-after-privatelink): every node group whose
+nodes lack internet egress, with the private endpoint on, depends, directly or through other resources (a
+component counts for its children), on the required Interface endpoints and the S3 Gateway endpoint, so nodes never boot before
 PrivateLink exists.
 
 Source: Amazon EKS troubleshooting guide (NodeCreationFailure when nodes do not join within 15 minutes);
@@ -12,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
-from tests.policies.stack_builder import findings, private_cluster
+from tests.policies.stack_builder import U, findings, private_cluster
 
 POLICY = "eks-isolated-nodes-after-privatelink"
 
@@ -30,3 +31,15 @@ def test_valid_layout_passes(pack, case, form, path, tmp_path_factory):
 def test_nodes_without_dependency_on_endpoints():
     f = findings(private_cluster(False, deps=["ep-s3"]).args(), "eks-isolated-nodes-after-privatelink")
     assert len(f) == 1 and "ep-ecr.dkr" in f[0].message
+
+
+def test_node_groups_with_nat_egress_need_not_wait_for_endpoints():
+    """Nodes that reach the internet through a NAT gateway do not need PrivateLink (Amazon EKS User Guide,
+    private-clusters), so their order against the endpoints is not checked."""
+    s = private_cluster(False, deps=[])
+    s.add("aws:ec2/natGateway:NatGateway", "nat", {"id": U})
+    for n in ("a", "b"):
+        s.res[f"rt-{n}"].props["routes"] = [{"cidrBlock": "0.0.0.0/0", "natGatewayId": U}]
+        s.res[f"rt-{n}"]._pdeps = {**s.res[f"rt-{n}"]._pdeps, "routes": ["nat"]}
+    assert findings(s.args(), POLICY) == []
+    assert findings(private_cluster(False, deps=[]).args(), POLICY)  # the same without NAT: must wait

@@ -1,5 +1,5 @@
-"""eks-privatelink-endpoint-https: Private-only endpoint: the security groups of the VPC's Interface endpoints
-allow TCP 443 from the node subnets (their CIDRs, a covering CIDR such as the VPC's, or the node/cluster
+"""eks-privatelink-endpoint-https: where nodes without internet egress need PrivateLink, the security groups of
+the VPC's Interface endpoints allow TCP 443 from those node subnets (their CIDRs, a covering CIDR such as the VPC's, or the node/cluster
 security group).
 
 Source: Amazon EKS User Guide, private-clusters (endpoint security group must allow HTTPS from the nodes);
