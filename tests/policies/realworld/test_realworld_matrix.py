@@ -5,6 +5,8 @@ do, and a path with no expected note leaves nothing undecided."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -68,3 +70,14 @@ def test_awsx_endpoints_are_checked_not_assumed(case_by_id, path, tmp_path):
 @pytest.fixture
 def case_by_id():
     return {c.id: c for c in CASES}
+
+
+def test_a_deployed_recording_of_a_stack_reference_needs_the_other_stacks_outputs():
+    """A deployed recording cannot read another stack: `--deployed` on such a program is an input error (exit 2)
+    naming the StackReference, never its outputs resolved to nothing (which would read as "no VPC given")."""
+    case = next(c for c in CASES if c.program == "stack-reference")
+    run = subprocess.run([sys.executable, "-m", "preflight", "--program", str(case.folder), "--config-file",
+                          str(case.stack_file), "--deployed"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert "StackReference acme/network/prod: a deployed recording needs that stack's outputs" in run.stderr
+    assert "Traceback" not in run.stderr
