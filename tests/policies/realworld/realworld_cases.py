@@ -31,6 +31,7 @@ PRIVATELINK = "eks-isolated-nodes-privatelink"
 NODE_SUBNETS = "eks-private-endpoint-node-subnets"
 NODE_PUBLIC_IP = "eks-private-endpoint-no-node-public-ip"
 PUBLIC_EGRESS = "eks-public-endpoint-node-egress"
+VPC_DNS = "eks-private-endpoint-vpc-dns"
 
 # What the referenced network stack of `stack-reference` exports once deployed (its ids are not in this stack).
 NETWORK_STACK_OUTPUTS = {"acme/network/prod": {
@@ -93,6 +94,9 @@ CASES = [
          mandatory_preview=(), notes_preview=(rf"\[{PRIVATELINK}\].*awsx", rf"\[{NODE_SUBNETS}\].*awsx")),
     Case("awsx-endpoints", "prod", (), "private-clusters: vpcEndpointSpecs (strategy Auto) give every required "
          "interface endpoint with private DNS in each AZ, the S3 gateway on every route table, 443 from the VPC"),
+    Case("awsx-dns-default", "prod", (VPC_DNS,), "cluster-endpoint: a private endpoint needs enableDnsHostnames and "
+         "enableDnsSupport; awsx passes enableDnsHostnames through unset, and AWS's default for a new VPC is off",
+         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
     Case("default-vpc", "dev", (), "default-vpc: default subnets are public; nodes get public IPs "
          "(pulumi-eks default) and reach the public endpoint", open_endpoint=True),
     Case("default-vpc", "private", (NODE_SUBNETS, NODE_PUBLIC_IP), "default-vpc + this pack's posture: a "
