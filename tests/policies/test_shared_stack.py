@@ -93,6 +93,6 @@ def test_component_inputs_serve_one_analyze_stack_only():
         sv.Analyze(apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
                                       properties=marshal_properties(res.inputs)), None)
     first = sv.AnalyzeStack(analyze_stack_request(stack), None)
-    assert "eks-private-only-privatelink" in {d.policyName for d in first.diagnostics}
+    assert "eks-isolated-nodes-privatelink" in {d.policyName for d in first.diagnostics}
     again = sv.AnalyzeStack(analyze_stack_request(stack), None)
-    assert "eks-private-only-privatelink" not in {d.policyName for d in again.diagnostics}
+    assert "eks-isolated-nodes-privatelink" not in {d.policyName for d in again.diagnostics}
