@@ -94,6 +94,9 @@ CASES = [
          mandatory_preview=(), notes_preview=(rf"\[{PRIVATELINK}\].*awsx", rf"\[{NODE_SUBNETS}\].*awsx")),
     Case("awsx-endpoints", "prod", (), "private-clusters: vpcEndpointSpecs (strategy Auto) give every required "
          "interface endpoint with private DNS in each AZ, the S3 gateway on every route table, 443 from the VPC"),
+    Case("awsx-raw-endpoints", "prod", (), "private-clusters: awsx VPC without NAT, raw interface endpoints with "
+         "private DNS in its private subnets (443 from the VPC), the S3 gateway from vpcEndpointSpecs on every "
+         "route table, node group after the endpoints and the VPC"),
     Case("awsx-dns-default", "prod", (VPC_DNS,), "cluster-endpoint: a private endpoint needs enableDnsHostnames and "
          "enableDnsSupport; awsx passes enableDnsHostnames through unset, and AWS's default for a new VPC is off",
          notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),

@@ -53,18 +53,21 @@ def test_realworld_case(pack, case, path, tmp_path):
     assert len(found) == len(set(found)), found  # each note once
 
 
+@pytest.mark.parametrize("case_id,present,absent", [("awsx-endpoints:prod", "logs", "eks-auth"),
+                                                    ("awsx-raw-endpoints:prod", None, "logs")])
 @pytest.mark.parametrize("path", PATHS)
-def test_awsx_endpoints_are_checked_not_assumed(case_by_id, path, tmp_path):
-    """The awsx-endpoints case passes because its vpcEndpointSpecs are modelled: asking for one more service
-    (logs is in its specs, eks-auth is not) fails on exactly that service."""
-    stack = record(case_by_id["awsx-endpoints:prod"], path, tmp_path)
+def test_endpoints_in_awsx_vpcs_are_checked_not_assumed(case_by_id, case_id, present, absent, path, tmp_path):
+    """The awsx endpoint cases pass because their endpoints are modelled (from vpcEndpointSpecs, or raw endpoints
+    wired to the awsx VPC's outputs): asking for a service they have still passes, one they lack fails on it."""
+    stack = record(case_by_id[case_id], path, tmp_path)
     services = ["ec2", "ecr.api", "ecr.dkr", "sts"]
-    with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["logs"]}}) as pack:
-        assert [v for v in pack.analyze(stack) if v.enforcement_level == "mandatory"] == []
-    with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + ["eks-auth"]}}) as pack:
+    if present:
+        with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + [present]}}) as pack:
+            assert [v for v in pack.analyze(stack) if v.enforcement_level == "mandatory"] == []
+    with PolicyPackProcess(PACK, {"eks-isolated-nodes-privatelink": {"requiredServices": services + [absent]}}) as pack:
         vs = [v for v in pack.analyze(stack) if v.enforcement_level == "mandatory"]
     assert [v.policy for v in vs] == ["eks-isolated-nodes-privatelink"]
-    assert "no Interface endpoint for eks-auth" in vs[0].message
+    assert f"no Interface endpoint for {absent}" in vs[0].message
 
 
 @pytest.fixture

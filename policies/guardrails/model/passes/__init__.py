@@ -14,12 +14,14 @@ from .context import BuildContext
 Pass = Callable[[BuildContext], None]
 
 PASSES: List[Pass] = [
+    awsx_vpc.build,         # awsx:ec2:Vpc components without children: the layout their inputs imply (first, so
+                            # raw resources wired from their outputs, e.g. an endpoint's vpcId, resolve to it)
+    default_vpc.build,      # the default VPC of pulumi-eks Clusters given no VPC
     vpcs.build,             # VPCs, subnets
+    awsx_vpc.link_children,  # awsx:ec2:Vpc components with children in the stack: which VPC and subnets are theirs
     routing.build,          # route tables, routes, associations, NAT gateways
     security_groups.build,  # security groups, ingress rules
     endpoints.build,        # VPC endpoints (need subnets, route tables, security groups)
-    awsx_vpc.build,         # awsx:ec2:Vpc components: their children, or the layout their inputs imply
-    default_vpc.build,      # the default VPC of pulumi-eks Clusters given no VPC
     clusters.build,         # EKS clusters (need subnets, VPCs, security groups)
     node_groups.build,      # node groups (need clusters, subnets, launch templates)
 ]

@@ -66,19 +66,30 @@ def _zones(props: Dict[str, Any], name: str) -> Any:
 
 
 def build(ctx: BuildContext) -> None:
+    """The inferred layout of every awsx VPC whose children are not in the stack."""
     m = ctx.model
+    with_children = {p for p in m.parent_of.values() if p is not None}
     for comp in ctx.each(T.AWSX_VPC):
-        kids = [u for u, t in m.type_of_urn.items() if comp.urn in m.ancestors(u)] if _has_children(m, comp) else []
-        vpcs = [m.vpcs[u] for u in kids if u in m.vpcs]
-        if vpcs:  # realized: its children are in the stack and modelled like any raw resources
-            m.component_subnets[comp.urn] = [m.subnets[u] for u in kids if u in m.subnets]
-            m.component_vpcs[comp.urn] = vpcs[0]
-            continue
-        _Layout(ctx, comp).build()
+        if comp.urn not in with_children:
+            _Layout(ctx, comp).build()
 
 
-def _has_children(m, comp: Res) -> bool:
-    return any(p == comp.urn for p in m.parent_of.values())
+def link_children(ctx: BuildContext) -> None:
+    """For awsx VPCs whose children are in the stack (a real preview, which runs the awsx plugin, or an export):
+    the VPC and subnets among their descendants, modelled by the raw passes."""
+    m = ctx.model
+    comps = {c.urn for c in ctx.each(T.AWSX_VPC)} - set(m.component_vpcs)
+    if not comps:
+        return
+    for kind, coll in ((T.VPC, m.vpcs), (T.SUBNET, m.subnets)):
+        for r in ctx.each(kind):
+            owner = next((p for p in m.ancestors(r.urn) if p in comps), None)
+            if owner is None:
+                continue
+            if kind == T.VPC:
+                m.component_vpcs.setdefault(owner, coll[r.urn])
+            else:
+                m.component_subnets.setdefault(owner, []).append(coll[r.urn])
 
 
 class _Layout:
