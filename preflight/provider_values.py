@@ -128,16 +128,8 @@ def _documentation_ip(urn: str) -> str:
     return f"198.51.100.{int(invokes.fake_hex(urn, 4), 16) % 254 + 1}"
 
 
-# Names pulumi-aws generates when the program gives none (`<resource name>-<7 hex>`, provider/resources.go
-# AutoName); other resources refer to them by name (a node group's clusterName).
-_AUTONAMED = {"aws:eks/cluster:Cluster": "name"}
-
-
 def deployed_attributes(type_token: str, rid: str, urn: str, outputs: dict) -> dict:
     """Computed attributes other resources commonly consume (an EIP's address feeds CIDR lists)."""
-    prop = _AUTONAMED.get(type_token)
-    if prop and outputs.get(prop) is None:
-        return {prop: rid}  # fake_id names these resources `<name>-<7 hex>` too
     if type_token == "aws:ec2/eip:Eip":
         address = _documentation_ip(urn)
         return {"publicIp": address, "allocationId": rid, "domain": outputs.get("domain", "vpc"),
