@@ -93,7 +93,7 @@ def test_unknown_names_are_undecidable_never_a_silent_pass():
     for t, prop in ((FP, "fargateProfileName"), (NG, "nodeGroupName"), (CL, "name")):
         assert messages(t, "r", {prop: U}) == []
         [note] = messages(t, "r", {prop: U}, undecidable=True)
-        assert note.startswith(f"cannot decide at preview: [{POLICY}]") and "is unknown" in note
+        assert note.startswith(f"cannot decide: [{POLICY}]") and "is unknown" in note
     assert messages(NG, "r", {"nodeGroupNamePrefix": U}, undecidable=True)
 
 
