@@ -2,7 +2,7 @@
 
 from .errors import StackConfigError
 from .availability_zones import Zone, choose_zones
-from .loader import load, region, validate
+from .loader import check, load, region, validate
 from .schema import StackSettings
 
-__all__ = ["StackConfigError", "StackSettings", "Zone", "choose_zones", "load", "region", "validate"]
+__all__ = ["StackConfigError", "StackSettings", "Zone", "check", "choose_zones", "load", "region", "validate"]

@@ -156,11 +156,11 @@ def validate(raw: dict[str, Any], namespace: str = "eks-variants") -> StackSetti
     return settings
 
 
-def load(namespace: Optional[str] = None) -> StackSettings:
-    """The validated settings of the running stack, or ``StackConfigError`` (every problem, including a
-    missing ``aws:region``) before any resource exists."""
-    namespace = namespace or pulumi.get_project()
-    config = all_config_values()
+def check(namespace: str, config: Mapping[str, Any]) -> StackSettings:
+    """Validate a stack's whole configuration as the language host hands it over (``namespace:key`` to the
+    value's string form): the settings, or ``StackConfigError`` with every problem, a missing or unknown
+    ``aws:region`` included. ``load()`` (the program, so preflight) and ``python -m eks_variants new-stack``
+    both call it, so both report the same lines."""
     raw, decode_problems = raw_settings(namespace, config)
     problems = [f"{namespace}:{key}: {message}" for key, message in decode_problems]
     problems.extend(region_problems(config.get("aws:region")))
@@ -173,6 +173,12 @@ def load(namespace: Optional[str] = None) -> StackSettings:
         raise StackConfigError(problems)
     assert settings is not None
     return settings
+
+
+def load(namespace: Optional[str] = None) -> StackSettings:
+    """The validated settings of the running stack, or ``StackConfigError`` (every problem, including a
+    missing ``aws:region``) before any resource exists."""
+    return check(namespace or pulumi.get_project(), all_config_values())
 
 
 def region() -> str:
