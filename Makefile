@@ -3,8 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-from-lock
+# `make` alone builds the environment, as before; `make help` lists the targets.
+.DEFAULT_GOAL := env
 
-.PHONY: env program-envs preflight test fuzz bench lock clean
+.PHONY: help env program-envs preflight test fuzz bench stack schema team-template lock clean
+
+## help: list these targets (from their `## target: description` lines)
+help:
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); sub(/^[^:]*: /, ""); printf "  make %-10s %s\n", name, $$0 }' $(MAKEFILE_LIST)
 
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
@@ -46,9 +52,19 @@ bench: env
 	$(PY) bench/policy_bench.py
 	$(PY) bench/export_bench.py
 
+## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
+stack: env
+	@test -n "$(NAME)" -a -n "$(VARIANT)" -a -n "$(REGION)" || { echo "usage: make stack NAME=<team> VARIANT=<mode>-<plane> REGION=<region> [SET=\"key=value ...\"]" >&2; exit 2; }
+	$(PY) -m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)" $(foreach s,$(SET),--set "$(s)")
+
+## schema: regenerate docs/stack-file.schema.json from the config model (stack_config/)
+schema: env
+	$(PY) -m eks_variants schema
+
 ## lock: re-resolve requirements.in into requirements.lock (needs uv: pip install uv)
 lock:
 	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 
+## clean: remove .venv, the test cache and the test programs' virtualenvs
 clean:
 	rm -rf $(VENV) .pytest_cache tests/preflight/fixtures/program_envs/*/venv

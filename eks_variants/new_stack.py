@@ -1,0 +1,265 @@
+"""`python -m eks_variants new-stack NAME --variant <mode>-<plane> --region R [--set key=value ...]`.
+
+Writes `stacks/Pulumi.team-NAME.yaml` from the variant's reference stack (`stacks/Pulumi.<variant>.yaml`),
+after checking it with the code preflight and the program use (`preflight.stackfile.runtime_config`, the CLI's
+view of the file; `stack_config.check`, the program's validation; `stack_config.check_zone_count` against the
+zones preflight's invoke mocks answer for the region), then runs preflight on it. Nothing is written when a
+check fails, an existing file is never overwritten, and the file is removed again if preflight rejects it.
+
+Team stacks live in `stacks/` under a `team-` prefix, not in a folder of their own: the Pulumi CLI reads a
+stack's settings from exactly `<stackConfigDir>/Pulumi.<stack>.yaml` (pulumi/pulumi
+sdk/go/common/workspace/paths.go, `ProjectStackPath`), and `stackConfigDir` is one folder, so a file in
+`stacks/teams/` would be found by `pulumi stack select` only with `--config-file` on every command.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import difflib
+import re
+import shlex
+import sys
+from pathlib import Path
+from typing import Any, Optional, get_args
+
+import yaml
+
+import stack_config
+from preflight import invokes
+from preflight.model import InputError
+from preflight.stackfile import Project, load_project, load_stack_file, runtime_config, stack_file_for
+from stack_config.schema import DataPlane, EndpointAccess
+
+from .stack_schema import MODELINE, REPO_ROOT, stack_file_schema
+
+TEAM_PREFIX = "team-"
+_TEAM_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def variants() -> list[str]:
+    """Every `<mode>-<plane>` the config model allows, in the model's order."""
+    return [f"{mode}-{plane}" for mode in get_args(EndpointAccess) for plane in get_args(DataPlane)]
+
+
+def team_stack_name(team: str) -> str:
+    return f"{TEAM_PREFIX}{team}"
+
+
+def is_team_stack(stack: str) -> bool:
+    return stack.startswith(TEAM_PREFIX)
+
+
+@dataclasses.dataclass
+class Request:
+    team: str
+    variant: str
+    region: str
+    sets: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Planned:
+    """A checked stack file, not yet written."""
+    path: Path
+    stack: str
+    text: str
+    settings: stack_config.StackSettings
+    reference: Path
+
+
+def _close(value: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _check_team(team: str) -> list[str]:
+    if _TEAM_NAME.match(team):
+        if is_team_stack(team):
+            return [f"NAME {team!r}: give the team's name without the {TEAM_PREFIX!r} prefix "
+                    f"(the stack is named {TEAM_PREFIX}NAME), e.g. {team[len(TEAM_PREFIX):]!r}"]
+        return []
+    return [f"NAME {team!r}: a team name is a DNS-1123 label (lower-case letters, digits and '-', starting and "
+            "ending with a letter or digit, at most 63 characters), e.g. 'payments'"]
+
+
+def _property_schema(schema: dict[str, Any], key: str, path: list[str]) -> Optional[dict[str, Any]]:
+    """The schema of `key` (`namespace:name`) and the nested `path` below it, or None where unknown."""
+    node = schema["properties"]["config"]["properties"].get(key)
+    for part in path:
+        if node is None:
+            return None
+        if "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        node = (node.get("properties") or {}).get(part)
+    return node
+
+
+def _wants_text(node: Optional[dict[str, Any]]) -> bool:
+    if node is None:
+        return False
+    if node.get("type") == "string":
+        return True
+    return bool(node.get("enum")) and all(isinstance(v, str) for v in node["enum"])
+
+
+def apply_sets(config: dict[str, Any], sets: list[str], namespace: str, schema: dict[str, Any]) -> list[str]:
+    """Apply `key=value` (key `name`, `name.nested` or `namespace:name`) to config; the problems found.
+
+    Values are read as YAML (`3`, `true`, `[m6i.large, m7i.large]`) except where the schema wants text
+    (`kubernetesVersion=1.30` stays the string "1.30")."""
+    problems = []
+    for item in sets:
+        key_path, sep, text = item.partition("=")
+        if not sep or not key_path:
+            problems.append(f"--set {item!r}: expected key=value (e.g. nodes.maxSize=6)")
+            continue
+        key, _, nested = key_path.partition(".")  # `eks-variants:nodes.minSize` -> `eks-variants:nodes`, `minSize`
+        full = key if ":" in key else f"{namespace}:{key}"
+        path = [p for p in nested.split(".") if p] if nested else []
+        if _wants_text(_property_schema(schema, full, path)):
+            value: Any = text
+        else:
+            try:
+                value = yaml.safe_load(text) if text else text
+            except yaml.YAMLError:
+                value = text
+        if not path:
+            config[full] = value
+            continue
+        parent = config.setdefault(full, {})
+        for part in path[:-1]:
+            parent = parent.setdefault(part, {}) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict):
+            problems.append(f"--set {item!r}: {full}{'.' + '.'.join(path[:-1]) if path[:-1] else ''} is not an "
+                            "object in the stack file")
+            continue
+        parent[path[-1]] = value
+    return problems
+
+
+class _StackFileDumper(yaml.SafeDumper):
+    """Block mappings, flow lists: the reference stacks' style (`instanceTypes: [m6i.large]`)."""
+
+
+_StackFileDumper.add_representer(
+    list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+
+
+def _header_comments(reference: Path) -> list[str]:
+    """The reference stack's leading comment block (what the variant is), without its modeline."""
+    lines = []
+    for line in reference.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if not line.startswith("# yaml-language-server:"):
+            lines.append(line)
+    return lines
+
+
+def render(request: Request, stack: str, reference: Path, config: dict[str, Any], project: Project) -> str:
+    command = ["python", "-m", "eks_variants", "new-stack", request.team, "--variant", request.variant,
+               "--region", request.region, *(a for s in request.sets for a in ("--set", s))]
+    lines = [
+        MODELINE,
+        f"# Team stack `{stack}`, owned by team {request.team}. Written by",
+        f"#   {shlex.join(command)}",
+        f"# from the reference stack stacks/{reference.name} (maintained by the platform team). Edit it freely;",
+        f"# check it offline with `.venv/bin/python -m preflight --stack {stack}` before `pulumi up`.",
+        "#",
+        *_header_comments(reference),
+        "config:",
+    ]
+    for key, value in config.items():
+        bare = key.split(":", 1)[1] if key.startswith(f"{project.name}:") else None
+        declared = project.config.get(bare) if bare else None
+        if isinstance(declared, dict) and declared.get("description"):
+            lines.append(f"  # {declared['description']}")
+        dumped = yaml.dump({key: value}, Dumper=_StackFileDumper, default_flow_style=False, sort_keys=False,
+                           width=100, allow_unicode=True)
+        lines.extend(f"  {line}" for line in dumped.rstrip("\n").splitlines())
+    return "\n".join(lines) + "\n"
+
+
+def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
+    """Check everything and render the file; InputError with one line per problem (nothing written)."""
+    project = load_project(program_dir)
+    problems = _check_team(request.team)
+    known = variants()
+    if request.variant not in known:
+        problems.append(f"--variant {request.variant!r} is not a variant{_close(request.variant, known)} "
+                        f"(variants: {', '.join(known)})")
+    stack = team_stack_name(request.team)
+    path = Path(project.stack_config_dir) / f"Pulumi.{stack}.yaml"
+    if not problems and path.exists():
+        problems.append(f"{_display(path)} already exists; new-stack never overwrites a stack file "
+                        "(edit it, or delete it first)")
+    if problems:
+        raise InputError(problems)
+    reference = Path(stack_file_for(project, request.variant))
+    config = copy.deepcopy(load_stack_file(reference).config)
+    config["aws:region"] = request.region
+    config[f"{project.name}:tags"] = {"team": request.team}
+    set_problems = apply_sets(config, request.sets, project.name, stack_file_schema(program_dir))
+    if set_problems:
+        raise InputError(set_problems)
+    # The CLI's view of the file (declared types, defaults from Pulumi.yaml), then the program's validation.
+    try:
+        wire, _, _ = runtime_config(config, project, stack=stack)
+    except InputError as e:
+        e.source = _display(path)
+        raise
+    try:
+        settings = stack_config.check(project.name, wire)
+        stack_config.check_zone_count(settings, request.region, invokes.availability_zones(request.region),
+                                      project.name)
+    except stack_config.StackConfigError as exc:
+        raise InputError(exc.problems, source=_display(path)) from None
+    return Planned(path=path, stack=stack, text=render(request, stack, reference, config, project),
+                   settings=settings, reference=reference)
+
+
+def write(planned: Planned) -> None:
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(planned.path, "x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+            out.write(planned.text)
+    except FileExistsError:
+        raise InputError(f"{_display(planned.path)} already exists; new-stack never overwrites a stack file") from None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def run(request: Request, *, check_with_preflight: bool = True, out=sys.stdout, err=sys.stderr) -> int:
+    """The command: 0 written and preflight passes; 2 bad input (nothing written); preflight's status if it
+    rejects the new file (which is then removed)."""
+    from components.variant import describe
+
+    try:
+        planned = plan(request)
+        write(planned)
+    except InputError as e:
+        for line in e.lines():
+            err.write(f"new-stack: {line}\n")
+        return 2
+    print(f"wrote {_display(planned.path)}: {planned.settings.variant} in {request.region}, "
+          f"from stacks/{planned.reference.name}", file=out)
+    if check_with_preflight:
+        from preflight.cli import main as preflight_main
+
+        out.flush()
+        status = preflight_main(["--stack", planned.stack])
+        if status != 0:
+            planned.path.unlink()
+            err.write(f"new-stack: preflight rejected {_display(planned.path)} (exit {status}); removed it\n")
+            return status
+    print(f"variant: {describe(planned.settings)}", file=out)
+    print("next:", file=out)
+    print(f"  pulumi stack select {planned.stack} --create   # reads {_display(planned.path)}", file=out)
+    print("  pulumi preview --policy-pack policies", file=out)
+    print("  pulumi up --policy-pack policies", file=out)
+    return 0
