@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Optional
 
 from .new_stack import Request, run, variants
+from .stack_schema import REPO_ROOT
 
 
 class _ArgParser(argparse.ArgumentParser):
@@ -26,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--region", required=True, metavar="REGION", help="the AWS region, e.g. eu-west-1")
     new.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
                      help="override a key (nodes.maxSize=6, kubernetesVersion=1.34, tags.cost-center=42); repeatable")
+    new.add_argument("--program", metavar="DIR", type=Path, default=REPO_ROOT,
+                     help="project folder with Pulumi.yaml (default: this repository)")
     new.add_argument("--no-preflight", action="store_true", help="write and check the file, skip the preflight run")
     schema = sub.add_parser("schema", help="write docs/stack-file.schema.json from the config model")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is not current")
@@ -36,7 +40,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "new-stack":
         return run(Request(team=args.name, variant=args.variant, region=args.region, sets=args.sets),
-                   check_with_preflight=not args.no_preflight)
+                   program_dir=args.program.resolve(), check_with_preflight=not args.no_preflight)
     from . import stack_schema
 
     if args.check:

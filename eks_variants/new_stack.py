@@ -90,7 +90,8 @@ def _property_schema(schema: dict[str, Any], key: str, path: list[str]) -> Optio
             return None
         if "$ref" in node:
             node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-        node = (node.get("properties") or {}).get(part)
+        extra = node.get("additionalProperties")
+        node = (node.get("properties") or {}).get(part, extra if isinstance(extra, dict) else None)
     return node
 
 
@@ -234,13 +235,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def run(request: Request, *, check_with_preflight: bool = True, out=sys.stdout, err=sys.stderr) -> int:
+def run(request: Request, *, program_dir: Path = REPO_ROOT, check_with_preflight: bool = True,
+        out=sys.stdout, err=sys.stderr) -> int:
     """The command: 0 written and preflight passes; 2 bad input (nothing written); preflight's status if it
     rejects the new file (which is then removed)."""
     from components.variant import describe
 
     try:
-        planned = plan(request)
+        planned = plan(request, program_dir)
         write(planned)
     except InputError as e:
         for line in e.lines():
@@ -252,7 +254,7 @@ def run(request: Request, *, check_with_preflight: bool = True, out=sys.stdout, 
         from preflight.cli import main as preflight_main
 
         out.flush()
-        status = preflight_main(["--stack", planned.stack])
+        status = preflight_main(["--stack", planned.stack, "--program", str(program_dir)])
         if status != 0:
             planned.path.unlink()
             err.write(f"new-stack: preflight rejected {_display(planned.path)} (exit {status}); removed it\n")

@@ -1,0 +1,140 @@
+"""`python -m eks_variants new-stack`: a team stack file from a reference stack, checked with the code preflight
+uses, refused with preflight's own messages when the input is wrong (exit 2, nothing written)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from eks_variants.new_stack import Request, plan, run, variants, write
+from preflight.cli import main as preflight_main
+
+
+def new_stack(project, *args):
+    return subprocess.run([sys.executable, "-m", "eks_variants", "new-stack", *args, "--program", str(project)],
+                          capture_output=True, text=True, timeout=180, cwd=project)
+
+
+def test_every_variant_gives_a_team_stack_that_passes_preflight(project, capsys):
+    # One preflight run over all of them (one pack process) instead of one per variant.
+    for variant in variants():
+        team = f"t-{variant}"
+        write(plan(Request(team=team, variant=variant, region="eu-west-1"), project))
+    status = preflight_main(["--program", str(project), "--json",
+                             *(a for v in variants() for a in ("--stack", f"team-t-{v}"))])
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert status == 0
+    assert sorted(r["source"] for r in results) == sorted(f"team-t-{v}" for v in variants())
+    assert all(r["resources"] > 20 for r in results)
+    assert not [v for r in results for v in r["violations"] if v["enforcementLevel"] == "mandatory"]
+
+
+def test_the_file_keeps_the_reference_layout_with_the_team_region_and_sets(project):
+    planned = plan(Request("payments", "public-private-self-managed", "us-west-2",
+                           ["nodes.maxSize=9", "kubernetesVersion=1.34", "tags.cost-center=42"]), project)
+    reference = yaml.safe_load((project / "stacks" / "Pulumi.public-private-self-managed.yaml").read_text())["config"]
+    config = yaml.safe_load(planned.text)["config"]
+    assert planned.path == project / "stacks" / "Pulumi.team-payments.yaml"
+    assert planned.text.startswith("# yaml-language-server: $schema=../docs/stack-file.schema.json\n")
+    assert config["aws:region"] == "us-west-2"
+    assert config["eks-variants:kubernetesVersion"] == "1.34"  # text, not the YAML number 1.34
+    assert config["eks-variants:nodes"] == {**reference["eks-variants:nodes"], "maxSize": 9}
+    assert config["eks-variants:tags"] == {"team": "payments", "cost-center": "42"}  # tag values are text
+    assert config["eks-variants:vpcCidr"] == reference["eks-variants:vpcCidr"]
+    # Comments: the Pulumi.yaml description above each key, and the reference's description of the variant.
+    assert "  # Number of Availability Zones, 2 to 6\n  eks-variants:availabilityZones:" in planned.text
+    reference_header = [line for line in (project / "stacks" / "Pulumi.public-private-self-managed.yaml")
+                        .read_text().splitlines() if line.startswith("#") and "yaml-language-server" not in line]
+    assert len(reference_header) >= 2 and "\n".join(reference_header) in planned.text
+    assert planned.text.count("yaml-language-server") == 1
+
+
+def test_refuses_to_overwrite(project):
+    first = new_stack(project, "payments", "--variant", "private-fargate", "--region", "eu-west-1", "--no-preflight")
+    assert first.returncode == 0, first.stderr
+    path = project / "stacks" / "Pulumi.team-payments.yaml"
+    before = path.read_text()
+    again = new_stack(project, "payments", "--variant", "public-managed", "--region", "us-east-1", "--no-preflight")
+    assert again.returncode == 2
+    assert again.stderr == ("new-stack: stacks/Pulumi.team-payments.yaml already exists; new-stack never "
+                            "overwrites a stack file (edit it, or delete it first)\n")
+    assert path.read_text() == before
+
+
+def preflight_lines(project, config: dict) -> list[str]:
+    """What preflight says about a stack file with this config (its problem lines, without the prefix)."""
+    path = project / "stacks" / "Pulumi.team-probe.yaml"
+    path.write_text(yaml.safe_dump({"config": config}))
+    done = subprocess.run([sys.executable, "-m", "preflight", "--program", str(project), "--stack", "team-probe"],
+                          capture_output=True, text=True, timeout=180)
+    path.unlink()
+    assert done.returncode == 2
+    prefix = "preflight: stacks/Pulumi.team-probe.yaml: "
+    return [line.split(": ", 2)[2] for line in done.stderr.splitlines() if "Pulumi.team-probe.yaml: " in line
+            and line.startswith("preflight: ") and "could not be used" not in line]
+
+
+@pytest.mark.parametrize("sets, region", [
+    (["nodes.minSize=7", "endpointAcess=public"], "eu-west-1"),  # cross-key rule, misspelt key
+    (["natGateways=per-az"], "eu-wset-1"),  # not on a private stack; unknown region
+    (["nodes.instanceTipes=[m6i.large]", "availabilityZones=9"], "eu-west-1"),
+])
+def test_bad_config_gets_preflights_messages_and_nothing_is_written(project, sets, region):
+    done = new_stack(project, "payments", "--variant", "private-managed", "--region", region,
+                     *(a for s in sets for a in ("--set", s)))
+    assert done.returncode == 2
+    assert not (project / "stacks" / "Pulumi.team-payments.yaml").exists()
+    ours = [line.removeprefix("new-stack: stacks/Pulumi.team-payments.yaml: ") for line in done.stderr.splitlines()]
+    config = yaml.safe_load((project / "stacks" / "Pulumi.private-managed.yaml").read_text())["config"]
+    config["aws:region"] = region
+    for item in sets:
+        key, value = item.split("=")
+        head, _, nested = key.partition(".")
+        if nested:
+            config.setdefault(f"eks-variants:{head}", {})[nested] = yaml.safe_load(value)
+        else:
+            config[f"eks-variants:{head}"] = yaml.safe_load(value)
+    assert ours and ours == preflight_lines(project, config)
+
+
+def test_too_many_zones_for_the_region_uses_preflights_zone_data(project):
+    # us-west-1 has two zones for an account (preflight/invokes.py, the data the program's invoke gets offline).
+    done = new_stack(project, "payments", "--variant", "public-managed", "--region", "us-west-1")
+    assert done.returncode == 2
+    assert done.stderr == ("new-stack: stacks/Pulumi.team-payments.yaml: eks-variants:availabilityZones: 3 "
+                           "requested but us-west-1 offers 2 (us-west-1b, us-west-1c)\n")
+    ok = new_stack(project, "payments", "--variant", "public-managed", "--region", "us-west-1",
+                   "--set", "availabilityZones=2", "--no-preflight")
+    assert ok.returncode == 0, ok.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Payments", "--variant", "private-managed"], "new-stack: NAME 'Payments': a team name is a DNS-1123 label"),
+    (["team-payments", "--variant", "private-managed"], "new-stack: NAME 'team-payments': give the team's name "
+                                                        "without the 'team-' prefix"),
+    (["payments", "--variant", "privat-managed"], "new-stack: --variant 'privat-managed' is not a variant; did you "
+                                                  "mean 'private-managed'?"),
+    (["payments", "--variant", "private-managed", "--set", "maxSize"], "new-stack: --set 'maxSize': expected "
+                                                                        "key=value"),
+    (["payments", "--variant", "private-managed", "--set", "vpcCidr.size=1"], "new-stack: --set 'vpcCidr.size=1': "
+                                                                               "eks-variants:vpcCidr is not an object"),
+])
+def test_bad_arguments_exit_2_with_one_line_each(project, args, message):
+    done = new_stack(project, *args, "--region", "eu-west-1")
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
+    assert list((project / "stacks").glob("Pulumi.team-*")) == []
+
+
+def test_preflight_rejection_removes_the_file(project, capsys, monkeypatch):
+    import preflight.cli
+
+    monkeypatch.setattr(preflight.cli, "main", lambda argv: 1)  # as if a mandatory policy failed
+    status = run(Request("payments", "private-managed", "eu-west-1"), program_dir=project, err=sys.stderr)
+    assert status == 1
+    assert not (project / "stacks" / "Pulumi.team-payments.yaml").exists()
+    assert "preflight rejected" in capsys.readouterr().err
