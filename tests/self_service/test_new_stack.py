@@ -2,6 +2,8 @@
 uses, refused with preflight's own messages when the input is wrong (exit 2, nothing written)."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -14,8 +16,18 @@ from preflight.cli import main as preflight_main
 
 
 def new_stack(project, *args):
+    """The command as a user runs it (a process of its own)."""
     return subprocess.run([sys.executable, "-m", "eks_variants", "new-stack", *args, "--program", str(project)],
                           capture_output=True, text=True, timeout=180, cwd=project)
+
+
+def new_stack_here(project, team, variant, region, sets=(), check_with_preflight=True):
+    """The command in this process (faster): (exit status, stderr lines)."""
+    err = io.StringIO()
+    with contextlib.chdir(project):
+        status = run(Request(team, variant, region, list(sets)), program_dir=project, out=io.StringIO(), err=err,
+                     check_with_preflight=check_with_preflight)
+    return status, err.getvalue().splitlines()
 
 
 def test_every_variant_gives_a_team_stack_that_passes_preflight(project, capsys):
@@ -64,17 +76,17 @@ def test_refuses_to_overwrite(project):
     assert path.read_text() == before
 
 
-def preflight_lines(project, config: dict) -> list[str]:
+def preflight_lines(project, config: dict, capsys) -> list[str]:
     """What preflight says about a stack file with this config (its problem lines, without the prefix)."""
     path = project / "stacks" / "Pulumi.team-probe.yaml"
     path.write_text(yaml.safe_dump({"config": config}))
-    done = subprocess.run([sys.executable, "-m", "preflight", "--program", str(project), "--stack", "team-probe"],
-                          capture_output=True, text=True, timeout=180)
+    capsys.readouterr()
+    with contextlib.chdir(project):
+        status = preflight_main(["--program", str(project), "--stack", "team-probe"])
     path.unlink()
-    assert done.returncode == 2
+    assert status == 2
     prefix = "preflight: stacks/Pulumi.team-probe.yaml: "
-    return [line.split(": ", 2)[2] for line in done.stderr.splitlines() if "Pulumi.team-probe.yaml: " in line
-            and line.startswith("preflight: ") and "could not be used" not in line]
+    return [line.removeprefix(prefix) for line in capsys.readouterr().err.splitlines() if line.startswith(prefix)]
 
 
 @pytest.mark.parametrize("sets, region", [
@@ -82,12 +94,11 @@ def preflight_lines(project, config: dict) -> list[str]:
     (["natGateways=per-az"], "eu-wset-1"),  # not on a private stack; unknown region
     (["nodes.instanceTipes=[m6i.large]", "availabilityZones=9"], "eu-west-1"),
 ])
-def test_bad_config_gets_preflights_messages_and_nothing_is_written(project, sets, region):
-    done = new_stack(project, "payments", "--variant", "private-managed", "--region", region,
-                     *(a for s in sets for a in ("--set", s)))
-    assert done.returncode == 2
+def test_bad_config_gets_preflights_messages_and_nothing_is_written(project, capsys, sets, region):
+    status, lines = new_stack_here(project, "payments", "private-managed", region, sets)
+    assert status == 2
     assert not (project / "stacks" / "Pulumi.team-payments.yaml").exists()
-    ours = [line.removeprefix("new-stack: stacks/Pulumi.team-payments.yaml: ") for line in done.stderr.splitlines()]
+    ours = [line.removeprefix("new-stack: stacks/Pulumi.team-payments.yaml: ") for line in lines]
     config = yaml.safe_load((project / "stacks" / "Pulumi.private-managed.yaml").read_text())["config"]
     config["aws:region"] = region
     for item in sets:
@@ -97,18 +108,17 @@ def test_bad_config_gets_preflights_messages_and_nothing_is_written(project, set
             config.setdefault(f"eks-variants:{head}", {})[nested] = yaml.safe_load(value)
         else:
             config[f"eks-variants:{head}"] = yaml.safe_load(value)
-    assert ours and ours == preflight_lines(project, config)
+    assert len(ours) >= len(sets) and ours == preflight_lines(project, config, capsys)
 
 
 def test_too_many_zones_for_the_region_uses_preflights_zone_data(project):
     # us-west-1 has two zones for an account (preflight/invokes.py, the data the program's invoke gets offline).
-    done = new_stack(project, "payments", "--variant", "public-managed", "--region", "us-west-1")
-    assert done.returncode == 2
-    assert done.stderr == ("new-stack: stacks/Pulumi.team-payments.yaml: eks-variants:availabilityZones: 3 "
-                           "requested but us-west-1 offers 2 (us-west-1b, us-west-1c)\n")
-    ok = new_stack(project, "payments", "--variant", "public-managed", "--region", "us-west-1",
-                   "--set", "availabilityZones=2", "--no-preflight")
-    assert ok.returncode == 0, ok.stderr
+    status, lines = new_stack_here(project, "payments", "public-managed", "us-west-1")
+    assert (status, lines) == (2, ["new-stack: stacks/Pulumi.team-payments.yaml: eks-variants:availabilityZones: 3 "
+                                   "requested but us-west-1 offers 2 (us-west-1b, us-west-1c)"])
+    status, lines = new_stack_here(project, "payments", "public-managed", "us-west-1", ["availabilityZones=2"],
+                                   check_with_preflight=False)
+    assert (status, lines) == (0, [])
 
 
 @pytest.mark.parametrize("args, message", [
@@ -123,11 +133,18 @@ def test_too_many_zones_for_the_region_uses_preflights_zone_data(project):
                                                                                "eks-variants:vpcCidr is not an object"),
 ])
 def test_bad_arguments_exit_2_with_one_line_each(project, args, message):
-    done = new_stack(project, *args, "--region", "eu-west-1")
-    assert done.returncode == 2
-    assert done.stderr.startswith(message), done.stderr
-    assert "Traceback" not in done.stderr
+    team, _, variant, *rest = args
+    status, lines = new_stack_here(project, team, variant, "eu-west-1", rest[1::2])
+    assert status == 2
+    assert len(lines) == 1 and lines[0].startswith(message), lines
     assert list((project / "stacks").glob("Pulumi.team-*")) == []
+
+
+def test_argument_errors_of_the_command_line_exit_2(project):
+    done = new_stack(project, "payments", "--region", "eu-west-1")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == ("python -m eks_variants new-stack: error: the following arguments are "
+                                            "required: --variant")
 
 
 def test_preflight_rejection_removes_the_file(project, capsys, monkeypatch):
