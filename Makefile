@@ -61,6 +61,11 @@ stack: env
 schema: env
 	$(PY) -m eks_variants schema
 
+## team-template: build the lean `pulumi new` template for teams in out/team-template (replaced if present)
+team-template: env
+	rm -rf out/team-template
+	$(PY) -m eks_variants team-template out/team-template
+
 ## lock: re-resolve requirements.in into requirements.lock (needs uv: pip install uv)
 lock:
 	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock

@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--no-preflight", action="store_true", help="write and check the file, skip the preflight run")
     schema = sub.add_parser("schema", help="write docs/stack-file.schema.json from the config model")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schema is not current")
+    team = sub.add_parser("team-template", help="build the lean `pulumi new` template for a team's project in DIR")
+    team.add_argument("target", metavar="DIR", type=Path, help="a new folder (e.g. out/team-template)")
     return p
 
 
@@ -41,6 +43,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.command == "new-stack":
         return run(Request(team=args.name, variant=args.variant, region=args.region, sets=args.sets),
                    program_dir=args.program.resolve(), check_with_preflight=not args.no_preflight)
+    if args.command == "team-template":
+        from .team_template import build
+
+        if args.target.exists():
+            print(f"team-template: {args.target} exists; give a new folder", file=sys.stderr)
+            return 2
+        files = build(args.target)
+        print(f"wrote {len(files)} files to {args.target}: the template for `pulumi new {args.target}` "
+              "(or push it to a repository of its own)")
+        return 0
     from . import stack_schema
 
     if args.check:

@@ -102,3 +102,24 @@ def test_other_namespaces_are_left_to_the_cli(validator):
     document["config"]["aws:profile"] = "payments"
     document["secretsprovider"] = "passphrase"
     assert errors(validator, document) == []
+
+
+def test_a_stack_file_as_pulumi_config_set_writes_it_passes_schema_and_preflight(validator, tmp_path, capsys):
+    # The CLI stores text (`pulumi config set eks-variants:availabilityZones 2` -> "2") and its type check
+    # accepts "2" for an integer and "true"/"false" for a boolean (pulumi/pulumi sdk/go/common/workspace/
+    # project.go, ValidateConfigValue); preflight must accept what the CLI accepts.
+    from preflight.cli import main as preflight_main
+
+    document = copy.deepcopy(reference("public-private-managed"))
+    document["config"].update({"eks-variants:availabilityZones": "2", "eks-variants:secretsEncryption": "false"})
+    assert errors(validator, document) == []
+    path = tmp_path / "Pulumi.cli-written.yaml"
+    path.write_text(yaml.safe_dump(document))
+    capsys.readouterr()
+    assert preflight_main(["--config-file", str(path), "--json"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["results"][0]["resources"] > 20
+    document["config"]["eks-variants:availabilityZones"] = "two"
+    path.write_text(yaml.safe_dump(document))
+    assert preflight_main(["--config-file", str(path)]) == 2
+    assert "configuration key 'eks-variants:availabilityZones' must be of type 'integer'" in capsys.readouterr().err
+    assert len(errors(validator, document)) == 1
