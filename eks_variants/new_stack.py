@@ -191,8 +191,9 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
                         f"(variants: {', '.join(known)})")
     stack = team_stack_name(request.team)
     path = Path(project.stack_config_dir) / f"Pulumi.{stack}.yaml"
-    if not problems and path.exists():
-        problems.append(f"{_display(path)} already exists; new-stack never overwrites a stack file "
+    existing = [p for p in (path, path.with_suffix(".yml")) if p.exists()]  # the CLI reads either
+    if not problems and existing:
+        problems.append(f"{_display(existing[0])} already exists; new-stack never overwrites a stack file "
                         "(edit it, or delete it first)")
     if problems:
         raise InputError(problems)
