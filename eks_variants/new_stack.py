@@ -26,7 +26,7 @@ import yaml
 
 import stack_config
 from preflight import invokes
-from preflight.model import InputError
+from preflight.errors import InputError
 from preflight.stackfile import Project, load_project, load_stack_file, runtime_config, stack_file_for
 from stack_config.schema import DataPlane, EndpointAccess
 
@@ -208,8 +208,7 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
     try:
         wire, _, _ = runtime_config(config, project, stack=stack)
     except InputError as e:
-        e.source = _display(path)
-        raise
+        raise e.in_context(source=_display(path)) from None
     try:
         settings = stack_config.check(project.name, wire)
         stack_config.check_zone_count(settings, request.region, invokes.availability_zones(request.region),
