@@ -27,12 +27,12 @@ import yaml
 import stack_config
 from preflight import invokes
 from preflight.errors import InputError
-from preflight.stackfile import Project, load_project, load_stack_file, runtime_config, stack_file_for
+from preflight.stackfile import (TEAM_STACK_PREFIX, Project, is_team_stack, load_project, load_stack_file,
+                                 runtime_config, stack_file_for)
 from stack_config.schema import DataPlane, EndpointAccess
 
 from .stack_schema import MODELINE, REPO_ROOT, stack_file_schema
 
-TEAM_PREFIX = "team-"
 _TEAM_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
@@ -42,11 +42,7 @@ def variants() -> list[str]:
 
 
 def team_stack_name(team: str) -> str:
-    return f"{TEAM_PREFIX}{team}"
-
-
-def is_team_stack(stack: str) -> bool:
-    return stack.startswith(TEAM_PREFIX)
+    return f"{TEAM_STACK_PREFIX}{team}"
 
 
 @dataclasses.dataclass
@@ -75,8 +71,8 @@ def _close(value: str, choices: list[str]) -> str:
 def _check_team(team: str) -> list[str]:
     if _TEAM_NAME.match(team):
         if is_team_stack(team):
-            return [f"NAME {team!r}: give the team's name without the {TEAM_PREFIX!r} prefix "
-                    f"(the stack is named {TEAM_PREFIX}NAME), e.g. {team[len(TEAM_PREFIX):]!r}"]
+            return [f"NAME {team!r}: give the team's name without the {TEAM_STACK_PREFIX!r} prefix "
+                    f"(the stack is named {TEAM_STACK_PREFIX}NAME), e.g. {team[len(TEAM_STACK_PREFIX):]!r}"]
         return []
     return [f"NAME {team!r}: a team name is a DNS-1123 label (lower-case letters, digits and '-', starting and "
             "ending with a letter or digit, at most 63 characters), e.g. 'payments'"]

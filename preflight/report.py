@@ -7,6 +7,7 @@ import sys
 from typing import Optional
 
 from .records import Violation
+from .stackfile import TEAM_STACK_PREFIX, is_team_stack
 
 
 EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2
@@ -52,8 +53,7 @@ def summary_line(r: Result) -> str:
             f"{r.advisory} advisory")
 
 
-def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
-    """Per stack, like the CLI's policy block: violations grouped by policy with URN and message."""
+def _stack_blocks(results: list[Result]) -> list[str]:
     lines: list[str] = []
     for r in results:
         lines.append(f"Stack {r.source} ({_plural(r.resources, 'resource')} checked)")
@@ -75,6 +75,31 @@ def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
                     lines.append(f"              {ml}")
         lines.append(summary_line(r))
         lines.append("")
+    return lines
+
+
+def _sections(results: list[Result]) -> list[tuple[str, str, list[Result]]]:
+    """(name, title, results): reference and team stacks (`Pulumi.team-*.yaml`) apart when both kinds are
+    there, else one untitled list."""
+    teams = [r for r in results if is_team_stack(r.source)]
+    if not teams or len(teams) == len(results):
+        return [("", "", results)]
+    reference = [r for r in results if not is_team_stack(r.source)]
+    return [("reference stacks", f"Reference stacks ({len(reference)})", reference),
+            ("team stacks", f"Team stacks ({len(teams)}): Pulumi.{TEAM_STACK_PREFIX}*.yaml", teams)]
+
+
+def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
+    """Per stack, like the CLI's policy block: violations grouped by policy with URN and message; reference
+    and team stacks in sections of their own when both are checked."""
+    lines: list[str] = []
+    for name, title, section in _sections(results):
+        if title:
+            lines += [title, "=" * len(title), ""]
+        lines += _stack_blocks(section)
+        if title:
+            lines += [f"{name}: {_plural(len(section), 'stack')} checked: {sum(r.mandatory for r in section)} "
+                      f"mandatory, {sum(r.advisory for r in section)} advisory", ""]
     total_m = sum(r.mandatory for r in results)
     total_a = sum(r.advisory for r in results)
     failing = [r.source for r in results if r.mandatory]

@@ -3,6 +3,7 @@ program (the `PULUMI_CONFIG` map: every value a string, structured values as JSO
 from __future__ import annotations
 
 import copy
+import difflib
 import dataclasses
 import json
 import os
@@ -156,8 +157,20 @@ def stack_file_for(project: Project, stack: str) -> str:
         if p.is_file():
             return str(p)
     known = [stack_name_from_path(f) for f in list_stack_files(project)]
+    nearest = difflib.get_close_matches(stack, known, n=3, cutoff=0.6)
     raise InputError(f"unknown stack {stack!r}: no {Path(project.stack_config_dir) / f'Pulumi.{stack}.yaml'}"
+                     + (f"; did you mean {' or '.join(nearest)}?" if nearest else "")
                      + (f" (known stacks: {', '.join(known)})" if known else ""))
+
+
+# This project's convention for the one stackConfigDir the CLI allows: the platform team's reference stacks
+# are Pulumi.<mode>-<plane>.yaml, the teams' own stacks Pulumi.team-<team>.yaml (README, "A stack for your
+# team"). The human report lists the two kinds in separate sections.
+TEAM_STACK_PREFIX = "team-"
+
+
+def is_team_stack(name: str) -> bool:
+    return name.startswith(TEAM_STACK_PREFIX)
 
 
 # ---------------------------------------------------------------------------------------------
