@@ -79,7 +79,6 @@ def stack_file_schema(program_dir: Path = REPO_ROOT) -> dict[str, Any]:
     required = ["aws:region", *(f"{namespace}:{key}" for key in model.get("required", []))]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://github.com/eks-variants/eks-variants/docs/stack-file.schema.json",
         "title": f"Pulumi.<stack>.yaml of the {namespace} project",
         "description": "Generated from stack_config/ by `make schema`; do not edit. Checks keys, types, enums "
                        "and ranges; `python -m preflight` checks the rest.",
