@@ -14,6 +14,11 @@ from stack_config import StackSettings
 
 REPO = Path(__file__).resolve().parent.parent.parent
 STACK_FILES = sorted((REPO / "stacks").glob("Pulumi.*.yaml"))
+# Every eks-variants stack file anywhere in the repository (tests' stacks too), not the environment's or builds'.
+ALL_STACK_FILES = sorted(
+    p for p in REPO.rglob("Pulumi.*.y*ml")
+    if not {".venv", "out", "venv"} & set(p.relative_to(REPO).parts)
+    and "eks-variants:" in p.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +44,17 @@ def test_every_key_of_the_model_is_in_the_schema():
 
 
 @pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: p.name)
-def test_every_stack_file_is_valid_and_carries_the_modeline(validator, path):
-    text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == MODELINE
-    assert errors(validator, yaml.safe_load(text)) == []
+def test_every_stack_file_in_stacks_carries_the_modeline(path):
+    assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
+
+
+@pytest.mark.parametrize("path", ALL_STACK_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_stack_file_in_the_repository_is_valid(validator, path):
+    assert errors(validator, yaml.safe_load(path.read_text(encoding="utf-8"))) == []
+
+
+def test_the_stack_files_found_include_the_reference_stacks():
+    assert set(STACK_FILES) <= set(ALL_STACK_FILES) and len(STACK_FILES) >= 9
 
 
 def test_the_modeline_resolves_to_the_schema_from_stacks():
