@@ -2,7 +2,7 @@
 
 Writes `stacks/Pulumi.team-NAME.yaml` from the variant's reference stack (`stacks/Pulumi.<variant>.yaml`),
 after checking it with the code preflight and the program use (`preflight.stackfile.runtime_config`, the CLI's
-view of the file; `stack_config.check`, the program's validation; `stack_config.check_zone_count` against the
+view of the file; `stack_config.check`, the program's validation; `stack_config.choose_zones` against the
 zones preflight's invoke mocks answer for the region), then runs preflight on it. Nothing is written when a
 check fails, an existing file is never overwritten, and the file is removed again if preflight rejects it.
 
@@ -27,7 +27,7 @@ import yaml
 import stack_config
 from preflight import invokes
 from preflight.errors import InputError
-from preflight.stackfile import (TEAM_STACK_PREFIX, Project, is_team_stack, load_project, load_stack_file,
+from preflight.stackfile import (TEAM_STACK_PREFIX, ConfigTypeErrors, Project, is_team_stack, load_project, load_stack_file,
                                  runtime_config, stack_file_for)
 from stack_config.schema import DataPlane, EndpointAccess
 
@@ -200,17 +200,26 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
     set_problems = apply_sets(config, request.sets, project.name, stack_file_schema(program_dir))
     if set_problems:
         raise InputError(set_problems)
-    # The CLI's view of the file (declared types, defaults from Pulumi.yaml), then the program's validation.
+    # The CLI's view of the file (declared types, defaults from Pulumi.yaml), then the program's validation;
+    # type errors come with the program's own errors, as preflight reports them (preflight/recorder.py).
+    type_problems: list[str] = []
     try:
         wire, _, _ = runtime_config(config, project, stack=stack)
+    except ConfigTypeErrors as e:
+        (wire, _, _), type_problems = e.result, list(e.problems)
     except InputError as e:
         raise e.in_context(source=_display(path)) from None
     try:
         settings = stack_config.check(project.name, wire)
-        stack_config.check_zone_count(settings, request.region, invokes.availability_zones(request.region),
-                                      project.name)
+        # The zones the program's get_availability_zones invoke gets from preflight offline.
+        offered = invokes.answer("aws:index/getAvailabilityZones:getAvailabilityZones", {"state": "available"},
+                                 request.region)
+        stack_config.choose_zones(offered["names"], offered["zoneIds"], settings.zone_count,
+                                  settings.availability_zone_ids, request.region, project.name)
     except stack_config.StackConfigError as exc:
-        raise InputError(exc.problems, source=_display(path)) from None
+        raise InputError(type_problems + exc.problems, source=_display(path)) from None
+    if type_problems:
+        raise InputError(type_problems, source=_display(path))
     return Planned(path=path, stack=stack, text=render(request, stack, reference, config, project),
                    settings=settings, reference=reference)
 

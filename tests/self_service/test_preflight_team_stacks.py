@@ -49,8 +49,8 @@ def test_all_over_a_project_with_a_team_stack(project, capsys):
     with contextlib.chdir(project):
         assert preflight_main(["--program", str(project), "--all"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out.index("Reference stacks (9)") < out.index("Stack private-managed (35 resources checked)") < \
-        out.index("Team stacks (1): Pulumi.team-*.yaml") < out.index("Stack team-payments (35 resources checked)")
+    assert out.index("Reference stacks (9)") < out.index("Stack private-managed (40 resources checked)") < \
+        out.index("Team stacks (1): Pulumi.team-*.yaml") < out.index("Stack team-payments (40 resources checked)")
     assert out[-1].startswith("preflight: 10 stacks checked: 0 mandatory")
 
 

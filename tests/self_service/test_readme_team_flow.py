@@ -61,7 +61,7 @@ def test_the_scaffold_command_as_the_readme_shows_it(project):
     assert path.is_file()
 
     # new-stack ran preflight on the file it wrote (its report is part of the output above).
-    assert "team-payments: 35 resources checked, no policy violations" in actual
+    assert "team-payments: 40 resources checked, no policy violations" in actual
 
     before = path.read_text()
     again = run(project, same)
