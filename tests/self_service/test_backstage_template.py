@@ -126,6 +126,8 @@ def test_every_variant_gives_a_stack_file_preflight_and_the_schema_accept(endpoi
     settings = stack_config.check(project.name, wire)  # raises with the problems preflight would print
     assert (settings.variant, settings.tags) == (f"{endpoint}-{plane}", {"team": "payments"})
     assert settings.availability_zones == 3
-    if plane != "fargate":
+    if plane in ("managed", "self-managed"):
         assert settings.nodes.instance_types == ["m6i.large"] and settings.nodes.max_size == 4
+    else:  # Fargate and Auto Mode take no nodes block (an error there)
+        assert settings.nodes is None
     assert render(STEPS["deploy"]["if"], parameters) is False  # deploying is opt-in

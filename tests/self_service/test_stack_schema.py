@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 import pytest
@@ -11,6 +12,7 @@ import yaml
 
 from eks_variants.stack_schema import MODELINE, SCHEMA_PATH, render, stack_file_schema
 from stack_config import StackSettings
+from stack_config.schema import DataPlane
 
 REPO = Path(__file__).resolve().parent.parent.parent
 STACK_FILES = sorted((REPO / "stacks").glob("Pulumi.*.yaml"))
@@ -73,7 +75,7 @@ def reference(name="private-managed") -> dict:
     (lambda c: c["eks-variants:nodes"].__setitem__("instanceTipes", ["m6i.large"]),
      "config/eks-variants:nodes: Additional properties are not allowed ('instanceTipes' was unexpected)"),
     (lambda c: c.__setitem__("eks-variants:dataPlane", "lambda"),
-     "config/eks-variants:dataPlane: 'lambda' is not one of ['managed', 'self-managed', 'fargate']"),
+     f"config/eks-variants:dataPlane: 'lambda' is not one of {list(get_args(DataPlane))}"),
     (lambda c: c.pop("eks-variants:endpointAccess"),
      "config: 'eks-variants:endpointAccess' is a required property"),
     (lambda c: c.__setitem__("aws:region", "eu-wset-1"),
