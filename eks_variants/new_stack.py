@@ -61,6 +61,7 @@ class Planned:
     text: str
     settings: stack_config.StackSettings
     reference: Path
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def _close(value: str, choices: list[str]) -> str:
@@ -220,8 +221,14 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
         raise InputError(type_problems + exc.problems, source=_display(path)) from None
     if type_problems:
         raise InputError(type_problems, source=_display(path))
+    cidrs_key = f"{project.name}:publicAccessCidrs"
+    notes = []
+    if cidrs_key in config and not any(s.split("=", 1)[0] in ("publicAccessCidrs", cidrs_key) for s in request.sets):
+        # The reference's list is an example (documentation ranges): kept, it shuts the team out of kubectl.
+        notes.append(f"publicAccessCidrs {config[cidrs_key]} is the reference stack's example; give your own "
+                     f"ranges: --set 'publicAccessCidrs=[198.51.100.0/24]' (or edit {_display(path)})")
     return Planned(path=path, stack=stack, text=render(request, stack, reference, config, project),
-                   settings=settings, reference=reference)
+                   settings=settings, reference=reference, notes=notes)
 
 
 def write(planned: Planned) -> None:
@@ -265,6 +272,8 @@ def run(request: Request, *, program_dir: Path = REPO_ROOT, check_with_preflight
             err.write(f"new-stack: preflight rejected {_display(planned.path)} (exit {status}); removed it\n")
             return status
     print(f"variant: {describe(planned.settings)}", file=out)
+    for note in planned.notes:
+        print(f"note: {note}", file=out)
     print("next:", file=out)
     print(f"  pulumi stack select {planned.stack} --create   # reads {_display(planned.path)}", file=out)
     print("  pulumi preview --policy-pack policies", file=out)

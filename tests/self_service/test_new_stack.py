@@ -157,3 +157,14 @@ def test_preflight_rejection_removes_the_file(project, capsys, monkeypatch):
     assert status == 1
     assert not (project / "stacks" / "Pulumi.team-payments.yaml").exists()
     assert "preflight rejected" in capsys.readouterr().err
+
+
+def test_the_references_example_access_ranges_are_pointed_out(project):
+    # public-fargate restricts the API to a documentation range (RFC 5737): a team must put its own there.
+    with contextlib.chdir(project):
+        planned = plan(Request("web", "public-fargate", "eu-west-1"), project)
+    assert planned.notes == ["publicAccessCidrs ['203.0.113.0/24'] is the reference stack's example; give your own "
+                             "ranges: --set 'publicAccessCidrs=[198.51.100.0/24]' (or edit "
+                             "stacks/Pulumi.team-web.yaml)"]
+    assert plan(Request("web", "public-fargate", "eu-west-1", ["publicAccessCidrs=[192.0.2.0/24]"]), project).notes == []
+    assert plan(Request("web", "private-managed", "eu-west-1"), project).notes == []
