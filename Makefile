@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-from-lock
 
 ## help: list these targets (from their `## target: description` lines)
 help:
-	@awk '/^## [a-z-]+: / { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); sub(/^[^:]*: /, ""); printf "  make %-10s %s\n", name, $$0 }' $(MAKEFILE_LIST)
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); sub(/^[^:]*: /, ""); printf "  make %-14s %s\n", name, $$0 }' $(MAKEFILE_LIST)
 
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
