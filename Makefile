@@ -10,7 +10,12 @@ STAMP  := $(VENV)/.installed-from-lock
 
 ## help: list these targets (from their `## target: description` lines)
 help:
-	@awk '/^## [a-z-]+: / { sub(/^## /, ""); name = $$0; sub(/:.*/, "", name); sub(/^[^:]*: /, ""); printf "  make %-14s %s\n", name, $$0 }' $(MAKEFILE_LIST)
+	@awk 'FNR == NR { if ($$0 ~ /^[a-z][a-z-]*:([^=]|$$)/) { t = $$0; sub(/:.*/, "", t); targets[t] = 1 }; next } \
+	     /^## / { text = $$0; sub(/^## /, "", text); name = text; sub(/:.*/, "", name) } \
+	     /^## [a-z-]+: / && (name in targets) { sub(/^[^:]*: /, "", text); desc[name] = text; order[++n] = name; open = name; next } \
+	     /^## / && open != "" && desc[open] !~ /\.$$/ { desc[open] = desc[open] " " text; next } \
+	     { open = "" } \
+	     END { for (i = 1; i <= n; i++) printf "  make %-14s %s\n", order[i], desc[order[i]] }' $(MAKEFILE_LIST) $(MAKEFILE_LIST)
 
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)

@@ -9,8 +9,9 @@ REPO = Path(__file__).resolve().parent.parent.parent
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project whose stacks/ holds only the reference stacks: new-stack writes there, never into
-    the repository. The program, its packages and Pulumi.yaml are symlinks to the real ones."""
-    for name in ("Pulumi.yaml", "__main__.py", "components", "stack_config"):
+    the repository. The program, its packages, Pulumi.yaml and the virtualenv it names (.venv: preflight runs
+    a program with that environment, as the language host does) are symlinks to the real ones."""
+    for name in ("Pulumi.yaml", "__main__.py", "components", "stack_config", ".venv"):
         (tmp_path / name).symlink_to(REPO / name)
     (tmp_path / "stacks").mkdir()
     for reference in (REPO / "stacks").glob("Pulumi.*.yaml"):

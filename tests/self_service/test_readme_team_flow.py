@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,10 +114,13 @@ def test_the_team_templates_requirements_cover_every_import(team_template):
     assert not {"pytest", "jsonschema", "jinja2"} & pinned  # development tools stay here
 
 
-def test_the_team_template_runs_and_passes_preflight_on_its_own(team_template):
-    done = subprocess.run([sys.executable, "-m", "preflight", "--program", str(team_template),
-                           "--policy-pack", str(team_template / "policies"),
+def test_the_team_template_runs_and_passes_preflight_on_its_own(team_template, tmp_path):
+    project = shutil.copytree(team_template, tmp_path / "payments-eks")
+    # The environment `pulumi install` would make from its requirements.txt: this project's, a superset.
+    (project / ".venv").symlink_to(REPO / ".venv")
+    done = subprocess.run([sys.executable, "-m", "preflight", "--program", str(project),
+                           "--policy-pack", str(project / "policies"),
                            "--config-file", str(REPO / "stacks" / "Pulumi.private-managed.yaml")],
-                          capture_output=True, text=True, timeout=300, cwd=team_template)
+                          capture_output=True, text=True, timeout=300, cwd=project)
     assert done.returncode == 0, done.stderr
     assert "1 stack checked: 0 mandatory" in done.stdout
