@@ -1,0 +1,88 @@
+"""The one machine-readable result of a run: what `--json` prints and what `--report DIR` saves as
+`DIR/report.json` (so either can be a later run's `--baseline`). Schema: docs/preflight-json.schema.json.
+
+Version 2 keeps the turn-1 shape (`results[].source`, `resources`, `violations[]` with `policy`,
+`enforcementLevel`, `urn`, `message`) and adds `schemaVersion`, `pack`, `summary`, inputs that could not
+be used (`errors`), and per stack `stack`, `input`, `kind`, `variant` and `cost`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Optional
+
+from .cost import CostEstimate
+
+SCHEMA_VERSION = 2
+EXIT_REASONS = {0: "no mandatory violation", 1: "mandatory violations", 2: "inputs could not be used"}
+
+
+@dataclasses.dataclass
+class Entry:
+    """One input of the run, checked or not."""
+    stack: str  # the stack's name (`source` in the document: the same form in every mode)
+    input: str  # the file it came from, as given (relative to the working folder when inside it)
+    kind: str  # "stack" (a Pulumi.<stack>.yaml run through the program) | "export"
+    resources: Optional[int] = None
+    violations: Optional[list] = None  # Violation; None when the input could not be used
+    errors: list = dataclasses.field(default_factory=list)
+    variant: Optional[str] = None
+    cost: Optional[CostEstimate] = None
+    recorded: object = None  # RecordedStack, for --report
+    facts: object = None  # StackFacts, for --report
+
+    @property
+    def usable(self) -> bool:
+        return self.violations is not None
+
+    def count(self, level: str) -> int:
+        return sum(1 for v in self.violations or [] if v.enforcement_level == level)
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def exit_code(entries: list[Entry]) -> int:
+    if any(not e.usable for e in entries):
+        return 2
+    return 1 if any(e.count("mandatory") for e in entries) else 0
+
+
+def document(entries: list[Entry], pack_name: str, pack_version: str, code: Optional[int] = None) -> dict:
+    code = exit_code(entries) if code is None else code
+    results = []
+    for e in entries:
+        r: dict = {"source": e.stack, "stack": e.stack, "input": e.input, "kind": e.kind,
+                   "status": "checked" if e.usable else "error"}
+        if e.usable:
+            r["resources"] = e.resources
+            r["violations"] = [v.to_json() for v in e.violations]
+            r["mandatory"] = e.count("mandatory")
+            r["advisory"] = e.count("advisory")
+            if e.variant:
+                r["variant"] = e.variant
+            if e.cost is not None:
+                r["cost"] = e.cost.to_json()
+        else:
+            r["errors"] = list(e.errors)
+        results.append(r)
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "pack": {"name": pack_name, "version": pack_version},
+        "summary": {"stacks": len(entries), "checked": sum(1 for e in entries if e.usable),
+                    "mandatory": sum(e.count("mandatory") for e in entries),
+                    "advisory": sum(e.count("advisory") for e in entries),
+                    "errors": sum(1 for e in entries if not e.usable),
+                    "exitCode": code, "exitReason": EXIT_REASONS.get(code, "interrupted")},
+        "results": results,
+    }
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=2)
