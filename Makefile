@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight test fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight report test fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -43,6 +43,11 @@ program-envs: $(PROGRAM_ENV_STAMPS)
 preflight: env
 	$(PY) -m preflight --all
 
+## report: regenerate docs/variants/ (per stack: plan, network diagram, monthly cost, policy results; index.md)
+report: env
+	rm -rf docs/variants
+	$(PY) -m preflight --all --report docs/variants > /dev/null
+
 ## test: the whole test suite (program under mocks, preflight, policies end to end)
 test: env program-envs
 	$(PY) -m pytest -q
@@ -56,6 +61,7 @@ bench: env
 	$(PY) bench/preflight_bench.py
 	$(PY) bench/policy_bench.py
 	$(PY) bench/export_bench.py
+	$(PY) bench/report_bench.py
 
 ## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
 stack: env
