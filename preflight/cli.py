@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--write-export", metavar="DIR", help="write each recorded stack as DIR/<stack>.json")
+    p.add_argument("--report", metavar="DIR",
+                   help="write DIR/<stack>.md (plan, network diagram, monthly cost, policy results), "
+                        "DIR/<stack>.svg, DIR/index.md and DIR/report.json")
+    p.add_argument("--baseline", metavar="PATH",
+                   help="an earlier --report DIR or --json file: show cost, resource and violation deltas")
+    p.add_argument("--usage-file", metavar="FILE",
+                   help="monthly usage (GB through NAT/endpoints, logs, Fargate hours, KMS requests) for "
+                        "the cost estimate (docs/report.md)")
     p.add_argument("--program", metavar="DIR", help="program folder with Pulumi.yaml (default: repository root)")
     p.add_argument("--deployed", action="store_true",
                    help="record as after `pulumi up` (known ids and outputs) instead of a preview")
@@ -91,14 +99,27 @@ def main(argv: Optional[list[str]] = None) -> int:
             gc.enable()
 
 
+def _stop(lines: list[str], as_json: bool) -> int:
+    """The run stops before any input is checked: one line per problem on stderr (and with --json the
+    document, with those lines as its `errors`, on stdout)."""
+    for line in lines:
+        say(line)
+    if as_json:
+        from .reporting.run import error_document
+        print(error_document(lines))
+    return EXIT_INPUT
+
+
 def _run(args, gc_enabled: bool = True) -> int:
     """plan -> record (here or in forked workers) -> analyze in order -> report."""
+    from .reporting.run import load_options, report_step
+    report_options, report_problems = load_options(args)
     try:
         plan = plan_run(args, REPO_ROOT)
     except InputError as e:
-        for line in e.lines():
-            say(line)
-        return EXIT_INPUT
+        return _stop(e.lines() + report_problems, args.json)
+    if report_problems:
+        return _stop(report_problems, args.json)
     # The pack starts now: it boots while the program is imported and recorded.
     from .pack_process import PolicyPackProcess
     from .pipeline import InOrderAnalysis, StackRuns, settle_heap
@@ -131,7 +152,13 @@ def _run(args, gc_enabled: bool = True) -> int:
             pack.close()
             analysis.shutdown()
 
-    text, code = final_report(results, runs.failed, args.json)
+    try:
+        json_text = report_step(report_options, plan.jobs, results, runs.problems, pack.name, pack.version)
+    except InputError as e:
+        return _stop(e.lines(), False)
+    if report_options.report_dir:
+        say(f"report written: {Path(report_options.report_dir) / 'index.md'}")
+    text, code = final_report(results, runs.failed, json_text)
     print(text)
     return code
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 from .errors import InputError
 from .pack_process import PolicyPackProcess
-from .plan import Job, Plan
+from .plan import Plan
 from .recording import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
 from .report import Result, say, summary_line
 from .workers import Crashed, ForkPool
@@ -63,7 +63,8 @@ class InOrderAnalysis:
         pack.warnings.clear()
         violations = pack.analyze(recorded.stack, stack_config=recorded.stack_config, snapshot=(kind == "export"))
         r = Result(source=recorded.source, resources=len(recorded.stack.resources), violations=violations,
-                   pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0)
+                   pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0,
+                   index=n - 1, recorded=recorded.stack)
         if self.total > 1:
             say(f"[{n}/{self.total}] {summary_line(r)} ({r.seconds:.2f} s)")
         return r
@@ -81,6 +82,7 @@ class StackRuns:
         self.heap_settled = heap_settled  # called once the SDKs and the program's modules are loaded
         self.pool: Optional[ForkPool] = None
         self.failed: list[str] = []
+        self.problems: dict[int, list[str]] = {}  # job index -> its problem lines (as said on stderr)
 
     def run(self) -> None:
         """Record the first usable stack here (warming the interpreter), then the rest in forked workers
@@ -128,7 +130,7 @@ class StackRuns:
         try:
             recorded = record_job(job, self.plan)
         except InputError as e:
-            self.report_failure(e, job)
+            self.report_failure(e, i)
             return False
         return self.finish(i, recorded, t0)
 
@@ -142,7 +144,7 @@ class StackRuns:
         try:
             recorded, t0 = from_worker(job, answer)
         except InputError as e:
-            self.report_failure(e, job)
+            self.report_failure(e, i)
             return
         self.finish(i, recorded, t0)
 
@@ -153,14 +155,16 @@ class StackRuns:
         try:
             write_export_if_asked(recorded, job, self.plan)
         except InputError as e:
-            self.report_failure(e, job)
+            self.report_failure(e, i)
             return False
         n = i + 1
         fork_may_come = self.plan.workers > 1 and self.pool is None and len(self.plan.jobs) - n >= 2
         self.analysis.submit(n, recorded, job.kind, t0, hold=fork_may_come)
         return True
 
-    def report_failure(self, e: InputError, job: Job) -> None:
+    def report_failure(self, e: InputError, i: int) -> None:
+        """Job i could not be used: its lines on stderr now, its label in `failed`, its lines in `problems`."""
+        job = self.plan.jobs[i]
         if job.kind == "stack":
             e = e.in_context(source=_display(job.path))
         for line in e.lines():
@@ -168,6 +172,7 @@ class StackRuns:
         if self.debug and e.traceback:
             sys.stderr.write(e.traceback.rstrip("\n") + "\n\n")
         self.failed.append(e.label if e.label is not None else job.path)
+        self.problems[i] = e.lines()
 
     def _work(self, i: int):  # runs in a forked worker
         return record_in_worker(self.plan.jobs[i], self.plan, time.monotonic())

@@ -1,10 +1,10 @@
-"""Step 4 of a run: the human and JSON reports and the exit status; progress lines on stderr."""
+"""Step 4 of a run: the human report (the JSON document and --report: preflight/reporting/) and the exit
+status; progress lines on stderr."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 from .records import Violation
 from .stackfile import TEAM_STACK_PREFIX, is_team_stack
@@ -26,6 +26,8 @@ class Result:
     pack: str = ""
     pack_version: str = ""
     seconds: float = 0.0
+    index: int = 0  # the job's place in the plan (0-based)
+    recorded: Any = None  # the RecordedStack, for --report and the cost in --json
 
     @property
     def mandatory(self) -> int:
@@ -34,12 +36,6 @@ class Result:
     @property
     def advisory(self) -> int:
         return sum(1 for v in self.violations if v.enforcement_level == "advisory")
-
-
-def to_json(results: list[Result]) -> str:
-    return json.dumps({"results": [{"source": r.source, "resources": r.resources,
-                                    "violations": [v.to_json() for v in r.violations]} for r in results]},
-                      indent=2)
 
 
 def _plural(n: int, word: str) -> str:
@@ -113,10 +109,11 @@ def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
     return "\n".join(lines)
 
 
-def final_report(results: list[Result], failed: list[str], as_json: bool) -> tuple[str, int]:
-    """The report printed on stdout at the end of a run and the exit status: 2 if an input could not be
-    used, 1 if a stack has a mandatory violation, else 0."""
-    text = to_json(results) if as_json else human(results, failed)
+def final_report(results: list[Result], failed: list[str], json_text: Optional[str] = None) -> tuple[str, int]:
+    """The report printed on stdout at the end of a run (the --json document when given, else the human
+    report) and the exit status: 2 if an input could not be used, 1 if a stack has a mandatory
+    violation, else 0."""
+    text = json_text if json_text is not None else human(results, failed)
     if failed:
         return text, EXIT_INPUT
     return text, EXIT_MANDATORY if any(r.mandatory for r in results) else EXIT_OK

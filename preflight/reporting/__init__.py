@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from ..model import InputError
+from ..errors import InputError
 from . import baseline as bl
 from . import diagram, pages
 from .cost import estimate

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ..model import InputError
+from ..errors import InputError
 from .document import Entry
 
 REPORT_JSON = "report.json"

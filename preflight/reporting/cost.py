@@ -16,7 +16,7 @@ from typing import Optional
 
 import yaml
 
-from ..model import InputError
+from ..errors import InputError
 from .facts import DataPlane, StackFacts
 
 PRICES_FILE = Path(__file__).with_name("prices.yaml")

@@ -131,7 +131,7 @@ def build(facts: StackFacts) -> Diagram:
                 top.nodes.append(Node("connected", ["Connected network", "VPN, Direct Connect, peered VPC"], "outside"))
                 edges.append(Edge("connected", "api_private", "kubectl"))
     mode = facts.endpoint_mode
-    return Diagram(title=f"{facts.stack}: {mode} API endpoint, nodes in {facts.nodes_run_in}", top=top, edges=edges)
+    return Diagram(title=f"{facts.stack}: {mode} API endpoint, workloads in {facts.nodes_run_in}", top=top, edges=edges)
 
 
 def _cidr_label(cidrs: Optional[list]) -> str:

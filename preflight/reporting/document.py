@@ -58,11 +58,13 @@ def document(entries: list[Entry], pack_name: str, pack_version: str, code: Opti
     code = exit_code(entries) if code is None else code
     results = []
     for e in entries:
-        r: dict = {"source": e.stack, "stack": e.stack, "input": e.input, "kind": e.kind,
-                   "status": "checked" if e.usable else "error"}
+        # The version-1 keys first, in their order: source, resources, violations.
+        r: dict = {"source": e.stack}
         if e.usable:
             r["resources"] = e.resources
             r["violations"] = [v.to_json() for v in e.violations]
+        r.update({"stack": e.stack, "input": e.input, "kind": e.kind, "status": "checked" if e.usable else "error"})
+        if e.usable:
             r["mandatory"] = e.count("mandatory")
             r["advisory"] = e.count("advisory")
             if e.variant:

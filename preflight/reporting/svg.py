@@ -9,7 +9,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from ..model import InputError
+from ..errors import InputError
 
 PROGRAM = "graphviz-pure"
 

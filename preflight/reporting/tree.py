@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..model import SIG_KEY, UNKNOWN
+from ..sentinels import SIG_KEY, UNKNOWN_VALUE as UNKNOWN
 
 # Per type: the inputs worth a reader's attention (wire names, as `pulumi preview --diff` shows them).
 KEY_INPUTS: dict[str, tuple[str, ...]] = {

@@ -16,9 +16,10 @@ def test_json_shape_and_stdout_clean():
     r = run_cli("--stack", "prod", "--json")
     assert r.returncode == 1
     data = json.loads(r.stdout)  # nothing else on stdout
-    assert list(data) == ["results"] and len(data["results"]) == 1
+    # Schema version 2 (issue 10) adds keys; the version-1 shape is still there, keys in the same order.
+    assert data["schemaVersion"] == 2 and len(data["results"]) == 1
     res = data["results"][0]
-    assert list(res) == ["source", "resources", "violations"]
+    assert list(res)[:3] == ["source", "resources", "violations"]
     assert res["source"] == "prod" and res["resources"] == 16
     v = res["violations"][0]
     assert list(v) == ["policy", "enforcementLevel", "urn", "message"]
@@ -41,7 +42,8 @@ def test_config_file_any_path(tmp_path):
     r = run_cli("--config-file", str(f), "--json")
     assert r.returncode == 1, r.stderr  # the fixture pack always has one stack-level mandatory finding
     res = json.loads(r.stdout)["results"][0]
-    assert res["source"] == str(f)
+    # Schema version 2: `source` is the stack's name in every mode; `input` is the file.
+    assert res["source"] == "scratch" and res["input"] == str(f) and res["kind"] == "stack"
     assert [v["urn"] for v in res["violations"]] == ["urn:pulumi:scratch::fixture-net::pulumi:pulumi:Stack::"
                                                       "fixture-net-scratch"]
 
@@ -96,7 +98,11 @@ def test_all_continues_past_a_broken_stack_but_exits_2(tmp_path):
                         "--all", "--json"], capture_output=True, text=True,
                        cwd=REPO, timeout=120)
     assert r.returncode == 2
-    assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "prod"]
+    # Every input is in `results` (schema version 2); the broken one with its error lines.
+    results = json.loads(r.stdout)["results"]
+    assert [(x["source"], x["status"]) for x in results] == [("broken", "error"), ("dev", "checked"),
+                                                             ("prod", "checked")]
+    assert any("the program failed: ZeroDivisionError" in line for line in results[0]["errors"])
     assert "Pulumi.broken.yaml: the program failed: ZeroDivisionError" in r.stderr
 
 

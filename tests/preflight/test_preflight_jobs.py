@@ -89,7 +89,10 @@ def test_input_errors_in_workers_are_reported_exactly_as_sequentially(tmp_path):
     assert "malformed YAML" in par.stderr
     assert "'fixture-net:azCount' must be of type 'integer'" in par.stderr
     assert "dev: fixture-net:token is a secret" in par.stderr  # a worker's own stderr, replayed
-    assert [x["source"] for x in json.loads(par.stdout)["results"]] == ["dev", "prod", "w-dev2"]
+    # Every input is in `results` (schema version 2), the unusable ones with status "error".
+    assert [(x["source"], x["status"]) for x in json.loads(par.stdout)["results"]] == [
+        ("dev", "checked"), ("prod", "checked"), ("w-dev2", "checked"), ("x-crash", "error"),
+        ("x-problems", "error"), ("y-badyaml", "error"), ("z-wrongtype", "error")]
     human = _cli("--all", "--jobs", "2", program=prog)
     assert re.search(r"4 inputs could not be used: x-crash, x-problems, \S+/Pulumi\.y-badyaml\.yaml, "
                      r"z-wrongtype$", human.stdout.rstrip()), human.stdout
@@ -112,7 +115,8 @@ def test_a_killed_worker_is_reported_for_its_stack_and_the_rest_is_checked(tmp_p
     prog = _program_with(tmp_path, w_dev2=DEV, x_die=_failing("die"))
     r = _cli("--all", "--json", "--jobs", "2", program=prog)
     assert r.returncode == 2, r.stderr
-    assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "prod", "w-dev2"]
+    assert [(x["source"], x["status"]) for x in json.loads(r.stdout)["results"]] == [
+        ("dev", "checked"), ("prod", "checked"), ("w-dev2", "checked"), ("x-die", "error")]
     assert re.search(r"Pulumi\.x-die\.yaml: the recording worker \(pid \d+\) was killed by signal 9 "
                      r"\(SIGKILL\) before finishing this stack", r.stderr), r.stderr
     assert "Traceback" not in r.stderr
@@ -125,7 +129,8 @@ def test_when_every_worker_dies_the_rest_is_recorded_in_process(tmp_path):
     (prog / "stacks" / "Pulumi.prod.yaml").unlink()
     r = _cli("--all", "--json", "--jobs", "2", program=prog)
     assert r.returncode == 2, r.stderr
-    assert [x["source"] for x in json.loads(r.stdout)["results"]] == ["dev", "z-dev2"]
+    assert [(x["source"], x["status"]) for x in json.loads(r.stdout)["results"]] == [
+        ("dev", "checked"), ("x-die1", "error"), ("x-die2", "error"), ("z-dev2", "checked")]
     assert r.stderr.count("before finishing this stack") == 2
 
 

@@ -8,7 +8,7 @@ instance-hour, EBS gp3 per GB-month, KMS per key-month. 730 hours a month.
 """
 import pytest
 
-from preflight.model import InputError
+from preflight.errors import InputError
 from preflight.reporting.cost import estimate, load_usage, price_book
 from preflight.reporting.facts import stack_facts
 from preflight.reporting.pages import cost_table, total_cell
