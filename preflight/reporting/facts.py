@@ -175,12 +175,13 @@ class _Index:
         self.by_urn = {r.urn: r for r in resources}
         self.by_id = {r.id: r for r in resources if known(r.id) and r.id}
 
-    def refs(self, res, key: str, types: Iterable[str]) -> list:
+    def refs(self, res, key: str, types: Iterable[str], value: Any = None) -> list:
         """The resources of `types` that `res`'s input `key` names: by id where the value is known,
-        by the key's propertyDependencies URNs otherwise (in URN order, so output is stable)."""
+        by the key's propertyDependencies URNs otherwise (in URN order, so output is stable). `value`:
+        the ids to look at when they sit deeper than the top-level input (`vpcConfig.subnetIds`)."""
         types = set(types)
         found: dict[str, Any] = {}
-        value = res.inputs.get(key)
+        value = res.inputs.get(key) if value is None else value
         for v in value if isinstance(value, list) else [value]:
             target = self.by_id.get(v) if isinstance(v, str) and known(v) else None
             if target is not None and target.type in types:
@@ -310,9 +311,15 @@ def _data_planes(index: _Index, subnets: dict[str, Subnet], cluster: Optional[Cl
         planes.append(DataPlane(urn=r.urn, name=r.name, kind="Fargate", subnets=subnets_of(r, "subnetIds"),
                                 namespaces=[n for n in namespaces if n]))
     if cluster is not None and cluster.auto_mode:
+        # Auto Mode's built-in node pools use the default NodeClass: the cluster's subnets (EKS User
+        # Guide, set-builtin-node-pools; eksctl docs, auto-mode: public cluster subnets get nodes too).
         res = index.by_urn[cluster.urn]
-        on = subnets_of(res, "privateSubnetIds", "subnetIds", "publicSubnetIds") if res.type == PULUMI_EKS_CLUSTER \
-            else []
+        if res.type == PULUMI_EKS_CLUSTER:
+            on = subnets_of(res, "privateSubnetIds", "subnetIds", "publicSubnetIds")
+        else:
+            vpc_config = res.inputs.get("vpcConfig") if isinstance(res.inputs.get("vpcConfig"), dict) else {}
+            found = index.refs(res, "vpcConfig", [SUBNET], value=vpc_config.get("subnetIds") or [])
+            on = sorted((subnets[s.urn] for s in found), key=_subnet_order)
         planes.append(DataPlane(urn=cluster.urn, name=cluster.name, kind="EKS Auto Mode", subnets=on))
     return planes
 

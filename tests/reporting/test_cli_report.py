@@ -167,3 +167,14 @@ def test_baseline_that_is_not_a_report_is_an_input_error(tmp_path):
     assert done.returncode == 2
     assert f"--baseline {tmp_path / 'nowhere'}: no such file or folder" in done.stderr
     assert not (tmp_path / "r").exists()  # nothing half-done
+
+
+def test_bad_usage_file_stops_the_run_before_recording(tmp_path):
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("default:\n  nat_gigabytes: 10\n")
+    done = run_preflight("--stack", "private-managed", "--json", "--usage-file", str(usage))
+    assert done.returncode == 2
+    assert f"usage file {usage}: unknown key `default.nat_gigabytes`" in done.stderr
+    assert "checked" not in done.stderr  # nothing was recorded
+    assert json.loads(done.stdout)["errors"] == [line.removeprefix("preflight: ")
+                                                 for line in done.stderr.splitlines() if "usage file" in line]
