@@ -349,7 +349,8 @@ def stack_facts(stack) -> StackFacts:
                       variant=variant if isinstance(variant, str) and known(variant) else None,
                       cluster=cluster, vpc_cidr=vpcs[0].inputs["cidrBlock"] if vpcs else None,
                       subnets=sorted(subnets.values(), key=_subnet_order),
-                      internet_gateways=[g.name for g in index.of(IGW)], nat_gateways=nat_azs,
-                      elastic_ips=[e.name for e in index.of(EIP)], endpoints=_endpoints(index, subnets),
-                      data_planes=_data_planes(index, subnets, cluster),
-                      kms_keys=[k.name for k in index.of(KMS_KEY)])
+                      internet_gateways=sorted(g.name for g in index.of(IGW)),
+                      nat_gateways=sorted(nat_azs, key=lambda n: (n[1] or "", n[0])),
+                      elastic_ips=sorted(e.name for e in index.of(EIP)), endpoints=_endpoints(index, subnets),
+                      data_planes=sorted(_data_planes(index, subnets, cluster), key=lambda p: (p.kind, p.name)),
+                      kms_keys=sorted(k.name for k in index.of(KMS_KEY)))
