@@ -2,7 +2,7 @@
 from this project's components: subnet tiers from the default route of the associated route table
 (EKS User Guide, network-reqs: public subnets route 0.0.0.0/0 to an internet gateway), endpoint flags
 with the AWS defaults (public on, private off: EKS User Guide, cluster-endpoint)."""
-from preflight.model import RecordedResource, RecordedStack
+from preflight.records import RecordedResource, RecordedStack
 from preflight.reporting.cost import estimate
 from preflight.reporting.facts import stack_facts
 
