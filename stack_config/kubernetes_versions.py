@@ -84,3 +84,30 @@ def ami_parameter(version: str, release: str | None = None, arch: str = "x86_64"
         f"/aws/service/eks/optimized-ami/{version}/amazon-linux-2023/{arch}/standard/"
         f"amazon-eks-node-al2023-{arch}-standard-{version}-{release}/image_id"
     )
+
+
+# End of standard support per version (EKS User Guide, kubernetes-versions: "under standard support in
+# Amazon EKS for the first 14 months after it's released", then 12 months of extended support billed at
+# $0.60 instead of $0.10 per cluster-hour). Dates from the EKS release calendar as copied in
+# aws-samples/sample-apex-skills eks-operation-review/references/cluster-lifecycle.md (verified there
+# 2026-04-24); 1.36 was released after that copy and is in standard support until at least 14 months after
+# its release. Update with SUPPORTED_VERSIONS.
+END_OF_STANDARD_SUPPORT: dict[str, str | None] = {
+    "1.32": "2026-03-23",
+    "1.33": "2026-07-29",
+    "1.34": "2026-12-02",
+    "1.35": "2027-03-27",
+    "1.36": None,  # the newest release: standard support
+}
+
+
+def support_phase(version: str, on: str | None = None) -> str | None:
+    """"standard" or "extended" support of ``version`` on the ISO date ``on`` (default: today); None for a
+    version outside the table."""
+    import datetime
+
+    if version not in END_OF_STANDARD_SUPPORT:
+        return None
+    end = END_OF_STANDARD_SUPPORT[version]
+    today = on or datetime.date.today().isoformat()
+    return "standard" if end is None or today < end else "extended"

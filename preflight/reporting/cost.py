@@ -152,12 +152,10 @@ def usage_for(usage: Optional[dict], stack: str) -> dict:
 
 
 def support_phase(version: Optional[str]) -> Optional[str]:
-    """"standard" or "extended" from the project's version table, None when it does not say."""
-    from stack_config import kubernetes_versions
-    phase = getattr(kubernetes_versions, "support_phase", None)
-    if version is None or not callable(phase):
-        return None
-    return phase(version)
+    """"standard" or "extended" today, from the project's version table (stack_config/kubernetes_versions.py,
+    the one owner of the version window); None for a version it does not list."""
+    from stack_config.kubernetes_versions import support_phase as phase
+    return phase(version) if version else None
 
 
 def estimate(facts: StackFacts, usage: Optional[dict] = None, book: Optional[PriceBook] = None) -> CostEstimate:
@@ -191,8 +189,8 @@ def estimate(facts: StackFacts, usage: Optional[dict] = None, book: Optional[Pri
         label = f"EKS cluster ({phase or 'standard'} support, Kubernetes {c.version or 'default version'})"
         line_price = book.global_price(key)
         lines.append(CostLine(res, label, hours, "hours", line_price.value, hours * line_price.value, line_price.source,
-                              note="" if phase else "support phase not in stack_config.kubernetes_versions: "
-                                                    "priced as standard support"))
+                              note="" if phase else f"Kubernetes {c.version} is not in stack_config."
+                                                    "kubernetes_versions: priced as standard support"))
         if c.log_types:
             by_usage(res, "Control-plane log ingestion", "logs_gb", "GB", book.regional(region, "logs_gb"))
     for name, _az in facts.nat_gateways:

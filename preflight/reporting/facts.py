@@ -211,6 +211,12 @@ def _int(value, default: int = 0) -> int:
         return default
 
 
+def _template_disk(lt: dict) -> int:
+    """GiB of EBS a launch template gives each instance (0 when it sets none)."""
+    return sum(_int((m.get("ebs") or {}).get("volumeSize")) for m in lt.get("blockDeviceMappings") or []
+               if isinstance(m, dict))
+
+
 def _subnets(index: _Index) -> dict[str, Subnet]:
     """Every subnet with the default route of its route table (explicit association only)."""
     default_route: dict[str, tuple[str, Optional[str]]] = {}  # route table URN -> (kind, NAT name)
@@ -238,10 +244,11 @@ def _subnets(index: _Index) -> dict[str, Subnet]:
     out = {}
     for s in index.of(SUBNET):
         route, nat = default_route.get(table_of.get(s.urn, ""), (None, None))
+        # A subnet names its zone by name or by zone ID (`use1-az1`: the same in every account).
+        zone = next((s.inputs[k] for k in ("availabilityZone", "availabilityZoneId") if known(s.inputs.get(k))), None)
         out[s.urn] = Subnet(urn=s.urn, name=s.name,
                             cidr=s.inputs.get("cidrBlock") if known(s.inputs.get("cidrBlock")) else None,
-                            az=s.inputs.get("availabilityZone") if known(s.inputs.get("availabilityZone")) else None,
-                            map_public_ip=s.inputs.get("mapPublicIpOnLaunch") is True, route=route, nat=nat)
+                            az=zone, map_public_ip=s.inputs.get("mapPublicIpOnLaunch") is True, route=route, nat=nat)
     return out
 
 
@@ -273,14 +280,24 @@ def _data_planes(index: _Index, subnets: dict[str, Subnet], cluster: Optional[Cl
         found = {s.urn: subnets[s.urn] for k in keys for s in index.refs(res, k, [SUBNET])}
         return sorted(found.values(), key=_subnet_order)
 
+    def template_of(res) -> dict:
+        spec = res.inputs.get("launchTemplate")
+        spec = spec if isinstance(spec, dict) else {}
+        found = index.refs(res, "launchTemplate", [LAUNCH_TEMPLATE], value=[spec.get("id"), spec.get("name")])
+        return found[0].inputs if found else {}
+
     planes = []
     for r in index.of(PULUMI_EKS_MANAGED, EKS_NODE_GROUP):
         scaling = r.inputs.get("scalingConfig") or {}
         on = subnets_of(r, "subnetIds")
+        lt = template_of(r)
+        # The node group's own instanceTypes/diskSize, else its launch template's; else the EKS
+        # defaults (t3.medium, 20 GiB: CreateNodegroup API reference).
+        types = r.inputs.get("instanceTypes") or ([lt["instanceType"]] if known(lt.get("instanceType")) else [])
         planes.append(DataPlane(urn=r.urn, name=r.name, kind="managed node group",
-                                instance_types=list(r.inputs.get("instanceTypes") or ["t3.medium"]),
+                                instance_types=list(types or ["t3.medium"]),
                                 desired=_int(scaling.get("desiredSize"), 2),
-                                disk_gib=_int(r.inputs.get("diskSize"), 20),
+                                disk_gib=_int(r.inputs.get("diskSize")) or _template_disk(lt) or 20,
                                 capacity_type=r.inputs.get("capacityType") or "ON_DEMAND",
                                 public_ip=any(s.map_public_ip for s in on), subnets=on))
     for r in index.of(PULUMI_EKS_NODE_GROUP_V2, PULUMI_EKS_NODE_GROUP):
@@ -294,17 +311,14 @@ def _data_planes(index: _Index, subnets: dict[str, Subnet], cluster: Optional[Cl
                                 capacity_type="SPOT" if r.inputs.get("spotPrice") else "ON_DEMAND",
                                 public_ip=public is not False and public != "false", subnets=on))
     for r in index.of(ASG):
-        templates = index.refs(r, "launchTemplate", [LAUNCH_TEMPLATE])
-        lt = templates[0].inputs if templates else {}
+        lt = template_of(r)
         on = subnets_of(r, "vpcZoneIdentifiers")
-        disks = [_int((m.get("ebs") or {}).get("volumeSize")) for m in lt.get("blockDeviceMappings") or []
-                 if isinstance(m, dict)]
         nics = lt.get("networkInterfaces") or [{}]
         public = nics[0].get("associatePublicIpAddress") if isinstance(nics[0], dict) else None
         planes.append(DataPlane(urn=r.urn, name=r.name, kind="self-managed nodes",
                                 instance_types=[lt["instanceType"]] if known(lt.get("instanceType")) else [],
                                 desired=_int(r.inputs.get("desiredCapacity"), _int(r.inputs.get("minSize"))),
-                                disk_gib=sum(disks), public_ip=public in (True, "true") or (
+                                disk_gib=_template_disk(lt), public_ip=public in (True, "true") or (
                                     public is None and any(s.map_public_ip for s in on)), subnets=on))
     for r in index.of(FARGATE_PROFILE):
         namespaces = [s.get("namespace") for s in r.inputs.get("selectors") or [] if isinstance(s, dict)]

@@ -23,7 +23,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:eks/accessEntry:AccessEntry": ("type",),
     "aws:eks/addon:Addon": ("addonName", "configurationValues"),
     "aws:autoscaling/group:Group": ("minSize", "desiredCapacity", "maxSize"),
-    "aws:ec2/launchTemplate:LaunchTemplate": ("instanceType",),
+    "aws:ec2/launchTemplate:LaunchTemplate": ("instanceType", "blockDeviceMappings"),
     "eks:index:Cluster": ("version", "endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs",
                           "authenticationMode", "enabledClusterLogTypes", "autoMode"),
     "eks:index:ManagedNodeGroup": ("instanceTypes", "scalingConfig", "diskSize", "capacityType"),

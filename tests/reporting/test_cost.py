@@ -123,9 +123,18 @@ def test_bad_usage_file_names_the_key(tmp_path):
     assert any("`default.endpoint_gb` must be a number >= 0" in p for p in err.value.problems)
 
 
-def test_extended_support_is_priced_from_the_version_table(recorded, monkeypatch):
+def test_extended_support_is_priced_from_the_version_table(recorded):
+    """EKS User Guide, kubernetes-versions: 14 months of standard support, then extended support at
+    $0.60 instead of $0.10 per cluster-hour (EKS pricing)."""
     from stack_config import kubernetes_versions
-    monkeypatch.setattr(kubernetes_versions, "support_phase", lambda v: "extended", raising=False)
-    cost = estimate(stack_facts(recorded["cost-public-fargate"]))
+    assert kubernetes_versions.support_phase("1.32", on="2026-12-01") == "extended"  # standard ended 2026-03-23
+    assert kubernetes_versions.support_phase("1.34", on="2026-12-01") == "standard"  # until 2026-12-02
+    assert kubernetes_versions.support_phase("1.34", on="2026-12-02") == "extended"
+    assert kubernetes_versions.support_phase("1.36") == "standard"
+    facts = stack_facts(recorded["cost-public-fargate"])
+    facts.cluster.version = "1.32"
+    cost = estimate(facts)
     [cluster] = [line for line in cost.lines if line.name.startswith("EKS cluster")]
-    assert cluster.name.startswith("EKS cluster (extended support") and cluster.monthly == pytest.approx(0.60 * 730)
+    assert cluster.name == "EKS cluster (extended support, Kubernetes 1.32)"
+    assert cluster.monthly == pytest.approx(0.60 * 730)
+    assert cost.total == round(110.50 - 73.0 + 438.0, 2)

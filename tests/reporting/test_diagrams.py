@@ -24,9 +24,11 @@ def test_private_mermaid_shows_isolated_subnets_endpoints_and_connected_network(
     facts = stack_facts(recorded["cost-private-managed"])
     text = diagram.to_mermaid(diagram.build(facts))
     assert text.startswith("flowchart TB\n")
-    for az, cidr in (("eu-west-1a", "10.40.0.0/19"), ("eu-west-1b", "10.40.32.0/19"), ("eu-west-1c", "10.40.64.0/19")):
+    assert len(facts.azs) == 3  # availabilityZones: 3
+    for az in facts.azs:
         assert f'subgraph az_{az.replace("-", "_")}["{az}"]' in text
-        assert f"isolated subnet {cidr}" in text
+    for s in facts.subnets:  # every subnet of the VPC, with its tier: no default route = isolated
+        assert s.tier == "isolated" and f"isolated subnet {s.cidr}<br/>{s.name}" in text
     assert "6 interface endpoints (ENI per AZ)<br/>ec2, ecr.api, ecr.dkr, eks-auth, logs, sts" in text
     assert "s3 gateway endpoint" in text
     assert 'connected -->|"kubectl"| api_private' in text
