@@ -88,6 +88,8 @@ def build(facts: StackFacts) -> Diagram:
             plane = _plane_line(facts, s)
             if plane:
                 lines.append(plane)
+            if any(s.urn in e.subnets for e in facts.interface_endpoints):
+                lines.append("interface endpoint ENIs")
             group.nodes.append(Node(_id(f"subnet_{s.name}"), lines, s.tier))
         for name, nat_az in facts.nat_gateways:
             if nat_az == az:

@@ -62,6 +62,7 @@ class Endpoint:
     service: str  # short name: ec2, ecr.api, s3, ...
     kind: str  # Interface | Gateway
     azs: int  # AZs with an ENI (interface endpoints); 0 when unknown
+    subnets: tuple = ()  # URNs of the subnets its ENIs are in
 
 
 @dataclasses.dataclass
@@ -344,8 +345,10 @@ def _endpoints(index: _Index, subnets: dict[str, Subnet]) -> list[Endpoint]:
         service = r.inputs.get("serviceName") or ""
         short = service.split(".", 3)[-1] if service.startswith("com.amazonaws.") else service or r.name
         kind = r.inputs.get("vpcEndpointType") or "Gateway"
-        azs = {subnets[s.urn].az for s in index.refs(r, "subnetIds", [SUBNET])}
-        out.append(Endpoint(name=r.name, service=short, kind=kind, azs=len(azs - {None})))
+        on = index.refs(r, "subnetIds", [SUBNET])
+        azs = {subnets[s.urn].az for s in on}
+        out.append(Endpoint(name=r.name, service=short, kind=kind, azs=len(azs - {None}),
+                            subnets=tuple(s.urn for s in on)))
     return sorted(out, key=lambda e: (e.kind != "Interface", e.service))
 
 
