@@ -61,7 +61,7 @@ def main() -> int:
             t = time.perf_counter()
             entries = [describe(Entry(stack=s.name, input=s.name, kind="stack", resources=len(s.resources),
                                       violations=[], recorded=s)) for s in recorded]
-            write_report(str(Path(tmp) / f"inproc{i}"), entries, document(entries, "pack", "0"))
+            write_report(str(Path(tmp) / f"inproc{i}"), entries, document(entries, "pack", "0", 0))
             times.append(time.perf_counter() - t)
         print(f"report step alone ({len(recorded)} stacks: facts, cost, Mermaid, SVG, pages, report.json): "
               f"median {statistics.median(times):.3f} s, first run {times[0]:.3f} s (imports included)")

@@ -14,7 +14,7 @@ from typing import Optional
 from .errors import InputError
 from .plan import plan_run
 from .recording import WorkerError
-from .report import EXIT_INPUT, final_report, say
+from .report import EXIT_INPUT, exit_status, final_report, say
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,7 +153,8 @@ def _run(args, gc_enabled: bool = True) -> int:
             analysis.shutdown()
 
     try:
-        json_text = report_step(report_options, plan.jobs, results, runs.problems, pack.name, pack.version)
+        json_text = report_step(report_options, plan.jobs, results, runs.problems, pack.name, pack.version,
+                                exit_status(results, runs.failed))
     except InputError as e:
         return _stop(e.lines(), False)
     if report_options.report_dir:

@@ -109,11 +109,15 @@ def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
     return "\n".join(lines)
 
 
+def exit_status(results: list[Result], failed: list[str]) -> int:
+    """2 if an input could not be used, 1 if a stack has a mandatory violation, else 0."""
+    if failed:
+        return EXIT_INPUT
+    return EXIT_MANDATORY if any(r.mandatory for r in results) else EXIT_OK
+
+
 def final_report(results: list[Result], failed: list[str], json_text: Optional[str] = None) -> tuple[str, int]:
     """The report printed on stdout at the end of a run (the --json document when given, else the human
-    report) and the exit status: 2 if an input could not be used, 1 if a stack has a mandatory
-    violation, else 0."""
+    report) and the exit status (`exit_status`)."""
     text = json_text if json_text is not None else human(results, failed)
-    if failed:
-        return text, EXIT_INPUT
-    return text, EXIT_MANDATORY if any(r.mandatory for r in results) else EXIT_OK
+    return text, exit_status(results, failed)

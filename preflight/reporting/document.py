@@ -48,14 +48,8 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def exit_code(entries: list[Entry]) -> int:
-    if any(not e.usable for e in entries):
-        return 2
-    return 1 if any(e.count("mandatory") for e in entries) else 0
-
-
-def document(entries: list[Entry], pack_name: str, pack_version: str, code: Optional[int] = None) -> dict:
-    code = exit_code(entries) if code is None else code
+def document(entries: list[Entry], pack_name: str, pack_version: str, code: int) -> dict:
+    """`code`: the run's exit status (preflight.report.exit_status)."""
     results = []
     for e in entries:
         # The version-1 keys first, in their order: source, resources, violations.

@@ -10,7 +10,7 @@ from typing import Optional
 from ..errors import InputError
 from . import baseline as bl
 from .cost import load_usage
-from .document import Entry, display_path, document, dumps, exit_code
+from .document import Entry, display_path, document, dumps
 
 
 @dataclasses.dataclass
@@ -50,10 +50,10 @@ def error_document(problems: list[str], pack_name: str = "", pack_version: str =
 
 
 def report_step(options: ReportOptions, jobs: list, results: list, problems: dict, pack_name: str,
-                pack_version: str) -> Optional[str]:
+                pack_version: str, code: int) -> Optional[str]:
     """Every job of the plan in order, checked (`results`: report.Result with `index` and `recorded`) or
     not (`problems`: job index -> its lines) -> the --report folder; returns the --json text (None
-    without --json)."""
+    without --json). `code` is the run's exit status (report.exit_status), recorded in the document."""
     from . import describe, write_report
     by_index = {r.index: r for r in results}
     entries = []
@@ -69,7 +69,7 @@ def report_step(options: ReportOptions, jobs: list, results: list, problems: dic
     if options.describes:
         for e in entries:
             describe(e, options.usage)
-    doc = document(entries, pack_name, pack_version, exit_code(entries))
+    doc = document(entries, pack_name, pack_version, code)
     if options.report_dir:
         write_report(options.report_dir, entries, doc, options.baseline)
     return dumps(doc) if options.as_json else None
