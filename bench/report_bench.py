@@ -3,7 +3,7 @@
     .venv/bin/python bench/report_bench.py [--runs 5]
 
 Two figures:
-1. wall time of `preflight --all --json` and of the same with `--report DIR`, run alternately (so machine
+1. wall time of `preflight --all` and of `preflight --all --report DIR`, run alternately (so machine
    load hits both alike), medians and their difference;
 2. the report step alone, in this process, on the same stacks (read back from `--write-export` files):
    facts, cost, diagrams, SVG rendering, pages and report.json, median over the runs. This one is not
@@ -37,9 +37,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     load = " ".join(open("/proc/loadavg").read().split()[:3]) if os.path.exists("/proc/loadavg") else "?"
-    print(f"load average before: {load}")
+    print(f"load average before: {load} (figures from a busy machine are not representative)")
     with tempfile.TemporaryDirectory() as tmp:
-        base = [sys.executable, "-m", "preflight", "--all", "--json"]
+        base = [sys.executable, "-m", "preflight", "--all"]
         plain, report = [], []
         for i in range(a.runs):
             plain.append(_wall(base)[0])
