@@ -148,7 +148,8 @@ def index_page(entries: list[Entry], failed: list[Entry], deltas: dict[str, bl.D
     out = ["# EKS variants at a glance\n",
            "One row per stack: where the API is reachable from, where nodes run, how they reach the internet "
            "and what that costs (on-demand, 730 h a month, in each stack's region; usage-priced items at "
-           "zero usage). Each stack's page has its plan, network diagram, cost lines and policy results.\n"]
+           "zero usage; prices from `preflight/reporting/prices.yaml`, each figure with its source, date and how far "
+           "it was verified). Each stack's page has its plan, network diagram, cost lines and policy results.\n"]
     head = ["Stack", "Endpoint", "Data plane", "Nodes run in", "Egress", "NAT gateways", "Interface endpoints",
             "Resources", "Est. monthly cost", "kubectl from", "Policy"]
     if deltas:
