@@ -312,13 +312,27 @@ def _data_planes(index: _Index, subnets: dict[str, Subnet], cluster: Optional[Cl
                                 capacity_type="SPOT" if r.inputs.get("spotPrice") else "ON_DEMAND",
                                 public_ip=public is not False and public != "false", subnets=on))
     for r in index.of(ASG):
-        lt = template_of(r)
+        mixed = r.inputs.get("mixedInstancesPolicy")
+        mixed = mixed if isinstance(mixed, dict) else None
+        if mixed is not None:  # the launch template sits in the policy, the types in its overrides
+            spec = ((mixed.get("launchTemplate") or {}).get("launchTemplateSpecification") or {})
+            found = index.refs(r, "mixedInstancesPolicy", [LAUNCH_TEMPLATE],
+                               value=[spec.get("launchTemplateId"), spec.get("launchTemplateName")])
+            lt = found[0].inputs if found else {}
+        else:
+            lt = template_of(r)
+        types = [o.get("instanceType") for o in ((mixed or {}).get("launchTemplate") or {}).get("overrides") or []
+                 if isinstance(o, dict) and known(o.get("instanceType"))]
+        if not types and known(lt.get("instanceType")):
+            types = [lt["instanceType"]]
+        distribution = (mixed or {}).get("instancesDistribution") or {}
+        spot = _int(distribution.get("onDemandPercentageAboveBaseCapacity"), 100) == 0 and mixed is not None
         on = subnets_of(r, "vpcZoneIdentifiers")
         nics = lt.get("networkInterfaces") or [{}]
         public = nics[0].get("associatePublicIpAddress") if isinstance(nics[0], dict) else None
-        planes.append(DataPlane(urn=r.urn, name=r.name, kind="self-managed nodes",
-                                instance_types=[lt["instanceType"]] if known(lt.get("instanceType")) else [],
+        planes.append(DataPlane(urn=r.urn, name=r.name, kind="self-managed nodes", instance_types=types,
                                 desired=_int(r.inputs.get("desiredCapacity"), _int(r.inputs.get("minSize"))),
+                                capacity_type="SPOT" if spot else "ON_DEMAND",
                                 disk_gib=_template_disk(lt), public_ip=public in (True, "true") or (
                                     public is None and any(s.map_public_ip for s in on)), subnets=on))
     for r in index.of(FARGATE_PROFILE):

@@ -7,7 +7,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 STACKS = HERE / "stacks"
-COST_STACKS = ("cost-private-managed", "cost-public-fargate", "cost-public-self-managed", "cost-unpriced")
+COST_STACKS = ("cost-private-managed", "cost-public-fargate", "cost-public-self-managed", "cost-unpriced",
+               "cost-spot-mixed")
 
 
 def run_preflight(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -138,3 +138,18 @@ def test_extended_support_is_priced_from_the_version_table(recorded):
     assert cluster.name == "EKS cluster (extended support, Kubernetes 1.32)"
     assert cluster.monthly == pytest.approx(0.60 * 730)
     assert cost.total == round(110.50 - 73.0 + 438.0, 2)
+
+
+def test_spot_mixed_instances_group_is_priced_at_the_first_types_on_demand_price(recorded):
+    """Several types or Spot: an Auto Scaling group with a mixed-instances policy (the types in its
+    overrides, Spot when no On-Demand capacity above base). Spot prices move hourly, so the line shows
+    the on-demand price of the first type, an upper bound, and says so."""
+    facts = stack_facts(recorded["cost-spot-mixed"])
+    [plane] = facts.data_planes
+    assert (plane.kind, plane.instance_types, plane.capacity_type, plane.desired, plane.disk_gib) == (
+        "self-managed nodes", ["m6i.large", "m7i.large"], "SPOT", 4, 40)
+    cost = estimate(facts)
+    [line] = [line for line in cost.lines if line.name.startswith("Instance usage")]
+    assert line.name == "Instance usage (spot, priced on-demand, m6i.large)"
+    hand = 73.0 + 730 * 0.045 + 730 * 0.005 + 4 * 730 * 0.096 + 4 * 40 * 0.08 + 1.0  # + one NAT and its EIP
+    assert cost.total == round(hand, 2) == 403.62
