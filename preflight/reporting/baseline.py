@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import InputError
+from ..input_files import MIB, read_input_text
 from .document import Entry
 
 REPORT_JSON = "report.json"
+BASELINE_LIMIT = 64 * MIB
 
 
 @dataclasses.dataclass
@@ -33,12 +35,12 @@ class Delta:
 def load(path: str) -> dict[str, Previous]:
     p = Path(path)
     file = p / REPORT_JSON if p.is_dir() else p
-    if not file.is_file():
-        raise InputError(f"--baseline {path}: no {REPORT_JSON} in that folder" if p.is_dir()
-                         else f"--baseline {path}: no such file or folder")
+    if p.is_dir() and not file.is_file():
+        raise InputError(f"--baseline {path}: no {REPORT_JSON} in that folder (a --report folder has one)")
+    text = read_input_text(file, "--baseline", BASELINE_LIMIT, bom_allowed=False)
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+        doc = json.loads(text)
+    except ValueError as e:
         raise InputError(f"--baseline {file}: not a preflight --json document ({e})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
         raise InputError(f"--baseline {file}: not a preflight --json document (no `results` list)")

@@ -17,9 +17,11 @@ from typing import Optional
 import yaml
 
 from ..errors import InputError
+from ..input_files import MIB, read_input_text
 from .facts import DataPlane, StackFacts
 
 PRICES_FILE = Path(__file__).with_name("prices.yaml")
+USAGE_FILE_LIMIT = 1 * MIB
 USAGE_KEYS = {
     "nat_gb": "GB processed per NAT gateway per month",
     "endpoint_gb": "GB processed per interface endpoint per month",
@@ -116,11 +118,10 @@ def price_book(path: str = str(PRICES_FILE)) -> PriceBook:
 
 def load_usage(path: str) -> dict:
     """A usage file: `default:` and per-stack (`stacks: {NAME: ...}`) quantities (USAGE_KEYS)."""
+    # Read as every input file is (preflight/input_files.py): a regular file or a pipe, UTF-8, bounded.
+    text = read_input_text(path, "usage file", USAGE_FILE_LIMIT, bom_allowed=True)
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f) or {}
-    except OSError as e:
-        raise InputError(f"usage file {path}: cannot read it: {e.strerror}") from None
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
         raise InputError(f"usage file {path}: not YAML: {e}") from None
     problems = []

@@ -170,7 +170,7 @@ def test_baseline_that_is_not_a_report_is_an_input_error(tmp_path):
     done = run_preflight("--stack", "private-managed", "--report", str(tmp_path / "r"), "--baseline",
                          str(tmp_path / "nowhere"))
     assert done.returncode == 2
-    assert f"--baseline {tmp_path / 'nowhere'}: no such file or folder" in done.stderr
+    assert f"--baseline not found: {tmp_path / 'nowhere'}" in done.stderr
     assert not (tmp_path / "r").exists()  # nothing half-done
 
 
