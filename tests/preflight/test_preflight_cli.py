@@ -121,5 +121,6 @@ def test_process_substitution_feeds_exports_and_policy_configs(tmp_path):
     r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr  # every policy advisory: no mandatory violation
     (result,) = json.loads(r.stdout)["results"]
-    assert result["source"].startswith("/dev/fd/") and result["resources"] > 0
+    # Schema version 2: `source` is the stack's name in every mode; `input` is the file it came from.
+    assert result["source"] == "dev" and result["input"].startswith("/dev/fd/") and result["resources"] > 0
     assert result["violations"] and {v["enforcementLevel"] for v in result["violations"]} == {"advisory"}
