@@ -184,6 +184,10 @@ class Cluster:
         self.vpc: Any = None
         self.security_group_urns: set = set()
         self.node_groups: List["NodeGroup"] = []
+        # EKS Auto Mode (model/passes/auto_mode.py): True / False / UNKNOWN, and the built-in node pools it
+        # runs (a list, or UNKNOWN)
+        self.auto_mode: Any = False
+        self.auto_node_pools: Any = []
 
     @property
     def private_only(self) -> Any:
@@ -201,7 +205,9 @@ class Cluster:
 class NodeGroup:
     def __init__(self, res: Res, kind: str) -> None:
         self.res = res
-        self.kind = kind  # managed | asg | fargate | eks-managed | eks-nodegroup-v2 | eks-nodegroup | eks-default | eks-fargate
+        # managed | asg | fargate | eks-managed | eks-nodegroup-v2 | eks-nodegroup | eks-default | eks-fargate |
+        # auto (EKS Auto Mode nodes in the cluster's subnets; res is the cluster) | auto-nodeclass (res is a NodeClass)
+        self.kind = kind
         self.cluster: Optional[Cluster] = None
         self.subnets: List[Subnet] = []
         self.subnets_complete = True
@@ -224,7 +230,15 @@ class NodeGroup:
         return self.kind in ("asg", "eks-nodegroup-v2", "eks-nodegroup", "eks-default")
 
     @property
+    def is_auto(self) -> bool:
+        return self.kind in ("auto", "auto-nodeclass")
+
+    @property
     def label(self) -> str:
+        if self.kind == "auto":
+            return f"{self.res.name} (EKS Auto Mode nodes in the cluster's subnets; {self.res.urn})"
+        if self.kind == "auto-nodeclass":
+            return f"{self.res.name} (EKS Auto Mode NodeClass; {self.res.urn})"
         return self.res.label
 
 

@@ -31,6 +31,9 @@ C_NODE_GROUP_V2 = "eks:index:NodeGroupV2"
 C_NODE_GROUP = "eks:index:NodeGroup"
 AWSX_VPC = "awsx:ec2:Vpc"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+# EKS Auto Mode's NodeClass, a Kubernetes object (EKS User Guide, create-node-class), as pulumi-kubernetes
+# registers it (apiextensions.CustomResource: kubernetes:<apiVersion>:<kind>)
+NODE_CLASS = "kubernetes:eks.amazonaws.com/v1:NodeClass"
 
 ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
 SECURITY_GROUPS = (SG, DEFAULT_SG)
@@ -40,7 +43,7 @@ MODELLED = frozenset({
     VPC, SUBNET, ROUTE_TABLE, DEFAULT_ROUTE_TABLE, ROUTE, RT_ASSOC, MAIN_RT_ASSOC, IGW, IGW_ATTACH, NAT,
     EIP, VPCE, VPCE_RT_ASSOC, VPCE_SUBNET_ASSOC, VPCE_SG_ASSOC, SG, DEFAULT_SG, SG_RULE, SG_INGRESS_RULE,
     EKS_CLUSTER, EKS_NODE_GROUP, FARGATE_PROFILE, ASG, LAUNCH_TEMPLATE, LAUNCH_CONFIG,
-    C_CLUSTER, C_MANAGED_NG, C_NODE_GROUP_V2, C_NODE_GROUP, AWSX_VPC,
+    C_CLUSTER, C_MANAGED_NG, C_NODE_GROUP_V2, C_NODE_GROUP, AWSX_VPC, NODE_CLASS,
 })
 # Components whose inputs the model reads (the servicer records them from Analyze).
 COMPONENTS = frozenset({C_CLUSTER, C_MANAGED_NG, C_NODE_GROUP_V2, C_NODE_GROUP, AWSX_VPC})

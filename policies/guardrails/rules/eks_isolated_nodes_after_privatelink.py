@@ -40,7 +40,15 @@ def check(model, cfg):
                 continue
             text = (f"node group {ng.label} of cluster {c.res.name} does not depend on the PrivateLink endpoints "
                     f"{', '.join(e.res.name for e in missing)}")
-            if id(ng) in isolated:
+            if id(ng) in isolated and ng.is_auto:
+                # EKS Auto Mode: the cluster launches the nodes (of its built-in pools and of every NodeClass),
+                # so the cluster is what must wait; one problem per cluster
+                yield Finding(c.res.anchor, f"EKS Auto Mode cluster {c.res.label} does not depend on the PrivateLink "
+                              f"endpoints {', '.join(e.res.name for e in missing)}, and the nodes it launches have no "
+                              "internet egress, so they may boot before the endpoints exist and fail to join; add the "
+                              "endpoints (or their component) to the cluster's dependsOn, or pass it subnet ids that "
+                              "depend on them.", key=("auto-order", c.res.urn))
+            elif id(ng) in isolated:
                 yield Finding(ng.res.anchor, f"{text}, and its nodes have no internet egress, so they may boot before "
                               "the endpoints exist and fail to join (NodeCreationFailure); add the endpoints (or their "
                               "component) to the node group's dependsOn.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, List
 
-from . import awsx_vpc, clusters, default_vpc, endpoints, node_groups, routing, security_groups, vpcs
+from . import auto_mode, awsx_vpc, clusters, default_vpc, endpoints, node_groups, routing, security_groups, vpcs
 from .context import BuildContext
 
 Pass = Callable[[BuildContext], None]
@@ -23,6 +23,7 @@ PASSES: List[Pass] = [
     security_groups.build,  # security groups, ingress rules
     endpoints.build,        # VPC endpoints (need subnets, route tables, security groups)
     clusters.build,         # EKS clusters (need subnets, VPCs, security groups)
+    auto_mode.build,        # EKS Auto Mode clusters and NodeClasses as data planes (need clusters, subnets)
     node_groups.build,      # node groups (need clusters, subnets, launch templates)
 ]
 

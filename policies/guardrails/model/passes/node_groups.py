@@ -187,6 +187,8 @@ def build(ctx: BuildContext) -> None:
         if fargate is UNKNOWN:
             has_fargate = True
         skip_default = tri_bool(r.p("skipDefaultNodeGroup"), False)
+        if c.auto_mode is True:
+            skip_default = True  # pulumi-eks creates no default node group with Auto Mode (cluster.ts)
         if has_fargate:
             ng = NodeGroup(r, "eks-fargate")
             ng.cluster = c
