@@ -79,6 +79,52 @@ def private_cluster(known_ids: bool, **mut):
     return s
 
 
+AUTO = {"enabled": True, "nodePools": ["general-purpose", "system"], "nodeRoleArn": U}
+
+
+def auto_cluster(known_ids: bool, cluster_subnets=("priv-a", "priv-b"), compute=AUTO, component=False,
+                 node_class=None, subnet_tags=None, private=True, public=False):
+    """An EKS Auto Mode cluster (raw computeConfig, or a pulumi-eks Cluster's autoMode input) in a VPC with two
+    public subnets (pub-a, pub-b: mapPublicIpOnLaunch, default route to an internet gateway) and two isolated
+    private ones (priv-a, priv-b), optionally with a NodeClass whose spec.subnetSelectorTerms are `node_class`."""
+    s = Stack()
+    i = (lambda x: x) if known_ids else (lambda x: U)
+    s.add("aws:ec2/vpc:Vpc", "vpc", {"id": i("vpc-1"), "cidrBlock": "10.0.0.0/16", "enableDnsSupport": True,
+                                     "enableDnsHostnames": True})
+    s.add("aws:ec2/internetGateway:InternetGateway", "igw", {"id": i("igw-1"), "vpcId": i("vpc-1")}, {"vpcId": ["vpc"]})
+    s.add("aws:ec2/routeTable:RouteTable", "rt-pub", {"id": i("rtb-pub"), "vpcId": i("vpc-1"), "routes": [
+        {"cidrBlock": "0.0.0.0/0", "gatewayId": i("igw-1")}]}, {"vpcId": ["vpc"], "routes": ["igw"]})
+    s.add("aws:ec2/routeTable:RouteTable", "rt-priv", {"id": i("rtb-priv"), "vpcId": i("vpc-1"), "routes": []},
+          {"vpcId": ["vpc"]})
+    for n, az, tier, cidr in (("pub-a", "us-east-1a", "public", 1), ("pub-b", "us-east-1b", "public", 2),
+                              ("priv-a", "us-east-1a", "private", 11), ("priv-b", "us-east-1b", "private", 12)):
+        tags = (subnet_tags or {}).get(n, {"tier": tier})
+        s.add("aws:ec2/subnet:Subnet", n, {"id": i("subnet-" + n), "vpcId": i("vpc-1"), "availabilityZone": az,
+              "cidrBlock": f"10.0.{cidr}.0/24", "mapPublicIpOnLaunch": tier == "public", "tags": tags,
+              "tagsAll": U}, {"vpcId": ["vpc"]})
+        rt = "rt-pub" if tier == "public" else "rt-priv"
+        s.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "rta-" + n,
+              {"subnetId": i("subnet-" + n), "routeTableId": i("rtb-" + rt[3:])},
+              {"subnetId": [n], "routeTableId": [rt]})
+    ids = [i("subnet-" + n) for n in cluster_subnets]
+    if component:
+        s.add("eks:index:Cluster", "cluster", {"name": "c1", "vpcId": i("vpc-1"), "privateSubnetIds": ids,
+              "endpointPrivateAccess": private, "endpointPublicAccess": public, "autoMode": compute},
+              {"vpcId": ["vpc"], "privateSubnetIds": list(cluster_subnets)})
+    else:
+        s.add("aws:eks/cluster:Cluster", "cluster", {"name": "c1", "computeConfig": compute, "vpcConfig": {
+            "endpointPublicAccess": public, "endpointPrivateAccess": private, "subnetIds": ids}},
+            {"vpcConfig": list(cluster_subnets)})
+    if node_class is not None:
+        named = [x for t in node_class for x in ([t["id"]] if "id" in t else [])]
+        s.add("kubernetes:eks.amazonaws.com/v1:NodeClass", "nodeclass", {
+            "apiVersion": "eks.amazonaws.com/v1", "kind": "NodeClass", "metadata": {"name": "nodes"},
+            "spec": {"role": "auto-node", "subnetSelectorTerms": [
+                {"id": i("subnet-" + t["id"])} if "id" in t else t for t in node_class]}},
+            {"spec": named}, deps=["cluster"])
+    return s
+
+
 def findings(args, name, undecidable=False):
     rule = RULES_BY_NAME[name]
     return [f for f in rule.results(build_model(args.resources), rule.defaults()) if f.undecidable == undecidable]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from guardrails.model import build_model
 from guardrails.model.values import UNKNOWN, tri_bool
-from tests.policies.stack_builder import U, all_mandatory, private_cluster, urn
+from tests.policies.stack_builder import AUTO, U, all_mandatory, auto_cluster, private_cluster, urn
 
 
 def test_tri_bool_accepts_strings():
@@ -37,3 +37,25 @@ def test_model_links_by_id_without_property_dependencies():
     c = next(iter(m.clusters.values()))
     assert [x.res.name for x in c.subnets] == ["sn-a", "sn-b"]
     assert c.node_groups and c.node_groups[0].subnets[0].route_table.res.name == "rt-a"
+
+
+def test_auto_mode_data_planes_and_their_node_class():
+    # EKS Auto Mode: the cluster launches nodes in its subnets (built-in pools) and in a NodeClass's selected
+    # subnets (EKS User Guide, create-node-class); the NodeClass belongs to the cluster it depends on
+    for known in (True, False):
+        s = auto_cluster(known, node_class=[{"id": "priv-a"}, {"tags": {"tier": "private"}}])
+        s.add("aws:eks/cluster:Cluster", "other", {"name": "c2", "computeConfig": AUTO, "vpcConfig": {
+            "subnetIds": ["subnet-pub-a", "subnet-pub-b"] if known else [U, U]}}, {"vpcConfig": ["pub-a", "pub-b"]})
+        if known:
+            for r in s.res.values():
+                r._pdeps = {}  # an export without propertyDependencies: ids and dependencies only
+        m = build_model(s.args().resources)
+        c = m.clusters[urn("aws:eks/cluster:Cluster", "cluster")]
+        assert c.auto_mode is True and c.auto_node_pools == ["general-purpose", "system"]
+        kinds = {ng.kind: ng for ng in c.node_groups}
+        assert sorted(kinds) == ["auto", "auto-nodeclass"]
+        assert sorted(x.res.name for x in kinds["auto"].subnets) == ["priv-a", "priv-b"]
+        assert sorted(x.res.name for x in kinds["auto-nodeclass"].subnets) == ["priv-a", "priv-b"]
+        assert kinds["auto-nodeclass"].subnets_complete
+        other = m.clusters[urn("aws:eks/cluster:Cluster", "other")]
+        assert [ng.kind for ng in other.node_groups] == ["auto"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
-from tests.policies.stack_builder import U, findings, private_cluster
+from tests.policies.stack_builder import U, auto_cluster, findings, private_cluster, urn
 
 POLICY = "eks-isolated-nodes-after-privatelink"
 
@@ -43,3 +43,16 @@ def test_node_groups_with_nat_egress_need_not_wait_for_endpoints():
         s.res[f"rt-{n}"]._pdeps = {**s.res[f"rt-{n}"]._pdeps, "routes": ["nat"]}
     assert findings(s.args(), POLICY) == []
     assert findings(private_cluster(False, deps=[]).args(), POLICY)  # the same without NAT: must wait
+
+
+def test_auto_mode_cluster_and_its_node_class_wait_for_privatelink_as_one_problem():
+    # Auto Mode launches the nodes of its built-in pools and of every NodeClass itself, so the cluster must depend
+    # on the endpoints (Amazon EKS User Guide, private-clusters); one violation, on the cluster
+    for known in (True, False):
+        s = auto_cluster(known, node_class=[{"tags": {"tier": "private"}}])
+        s.add("aws:ec2/vpcEndpoint:VpcEndpoint", "ep-s3", {"vpcId": "vpc-1", "serviceName": "com.amazonaws.us-east-1.s3",
+              "vpcEndpointType": "Gateway", "routeTableIds": ["rtb-priv"]}, {"vpcId": ["vpc"], "routeTableIds": ["rt-priv"]})
+        f = findings(s.args(), POLICY)
+        assert len(f) == 1 and f[0].urn == urn("aws:eks/cluster:Cluster", "cluster") and "ep-s3" in f[0].message
+        s.res["cluster"]._deps = ["ep-s3"]
+        assert findings(s.args(), POLICY) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
+from tests.policies.stack_builder import auto_cluster, findings
 
 POLICY = "eks-public-endpoint-node-egress"
 
@@ -24,3 +25,12 @@ def test_failing_fixture_reports_exactly_this_policy(pack, case, form, path, tmp
 @pytest.mark.parametrize("case,form,path", valid_siblings(POLICY))
 def test_valid_layout_passes(pack, case, form, path, tmp_path_factory):
     assert_passes(pack, POLICY, case, form, path, tmp_path_factory)
+
+
+def test_public_only_auto_mode_nodes_in_isolated_cluster_subnets_cannot_reach_the_endpoint():
+    # Auto Mode nodes land in the cluster's subnets; with only the public endpoint they need a NAT route or a public
+    # IP behind an internet gateway (Amazon EKS User Guide, cluster-endpoint)
+    for known in (True, False):
+        f = findings(auto_cluster(known, private=False, public=True).args(), POLICY)
+        assert len(f) == 1 and "EKS Auto Mode" in f[0].message and "priv-a" in f[0].message
+        assert findings(auto_cluster(known, ("pub-a", "pub-b"), private=False, public=True).args(), POLICY) == []
