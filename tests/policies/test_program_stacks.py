@@ -1,4 +1,4 @@
-"""The program's nine stacks with this pack: zero mandatory violations; mutated through config, caught."""
+"""The program's stacks (nine variants and three Auto Mode ones) with this pack: zero mandatory violations; mutated through config, caught."""
 from __future__ import annotations
 
 import glob
@@ -32,7 +32,7 @@ def test_program_stack_has_no_mandatory_violation(pack, path):
 EXPECTED_NOTES = {"public-fargate": [r"\[eks-public-access-cidrs\] the public endpoint settings of cluster eks "]}
 
 
-@pytest.mark.parametrize("stack", ["private-managed", "private-self-managed"])
+@pytest.mark.parametrize("stack", ["private-managed", "private-self-managed", "private-auto"])
 def test_program_private_stack_missing_a_required_service(stack):
     sf = load_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
     cfg = {"eks-isolated-nodes-privatelink": {"requiredServices": ["ec2", "ecr.api", "ecr.dkr", "sts", "kms"]}}
