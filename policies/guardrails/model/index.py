@@ -132,6 +132,10 @@ class StackIndex:
             found |= self._closure(s) & targets
         return found
 
+    def dependencies_of(self, urn: str) -> frozenset:
+        """Every URN `urn` depends on, directly or transitively."""
+        return self._closure(urn)
+
     def _closure(self, urn: str) -> frozenset:
         """All URNs `urn` depends on (transitively). Memoised, iterative; linear over the stack."""
         cache = self._dep_cache

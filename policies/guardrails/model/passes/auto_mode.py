@@ -71,20 +71,23 @@ def _add(m, ng: NodeGroup) -> None:
         ng.cluster.node_groups.append(ng)
 
 
-def _node_class_cluster(ctx: BuildContext, r: Res) -> Optional[Cluster]:
+def _node_class_cluster(ctx: BuildContext, r: Res, only_auto: Optional[Cluster]) -> Optional[Cluster]:
     """The cluster a NodeClass belongs to: the one its dependencies or its Kubernetes provider's reach, else the
-    only Auto Mode cluster of the stack (the NodeClass kind exists only in Auto Mode clusters)."""
+    only Auto Mode cluster of the stack (`only_auto`; the NodeClass kind exists only in Auto Mode clusters)."""
     m = ctx.model
     starts = [r.urn]
     provider = getattr(m.graph.get(r.urn), "provider", None)
     if getattr(provider, "urn", None):
         starts.append(provider.urn)
-    reached = m.depends_on(starts, m.cluster_alias.keys())
-    found = {id(m.cluster_alias[u]): m.cluster_alias[u] for u in reached}
+    found = {}
+    for s in starts:
+        for u in (s, *m.dependencies_of(s)):
+            c = m.cluster_alias.get(u)
+            if c is not None:
+                found[id(c)] = c
     if len(found) == 1:
         return next(iter(found.values()))
-    auto = [c for c in m.clusters.values() if c.auto_mode is not False]
-    return auto[0] if len(auto) == 1 else None
+    return only_auto if not found else None
 
 
 def _tags_match(want: Any, have: Any) -> Any:
@@ -131,7 +134,23 @@ def _subnet_tags(s: Subnet, default_tags: Any) -> Any:
     return {**default_tags, **(tags if isinstance(tags, dict) else {})}
 
 
-def _selected_subnets(ctx: BuildContext, r: Res, c: Optional[Cluster]) -> Tuple[List[Subnet], bool, str]:
+class _Subnets:
+    """What tag selectors are matched against, computed once per build: the stack's subnets by VPC and the AWS
+    providers' default tags."""
+
+    def __init__(self, m) -> None:
+        self.by_vpc: dict = {}
+        for s in m.subnets.values():
+            if isinstance(s.vpc, Vpc):
+                self.by_vpc.setdefault(id(s.vpc), []).append(s)
+        self.default_tags = _provider_default_tags(m)
+
+    def of(self, vpc: Vpc) -> List[Subnet]:
+        return self.by_vpc.get(id(vpc), [])
+
+
+def _selected_subnets(ctx: BuildContext, r: Res, c: Optional[Cluster], pool: _Subnets
+                      ) -> Tuple[List[Subnet], bool, str]:
     """The subnets a NodeClass selects, whether that is all of them, and why not."""
     terms = r.p("spec", "subnetSelectorTerms")
     if terms is None:
@@ -150,20 +169,21 @@ def _selected_subnets(ctx: BuildContext, r: Res, c: Optional[Cluster]) -> Tuple[
         complete, why = False, "a subnetSelectorTerm is neither an id nor tags"
     if by_tags:
         vpc = c.vpc if c is not None else None
-        pool = [s for s in ctx.model.subnets.values() if not isinstance(vpc, Vpc) or s.vpc is vpc]
         if not isinstance(vpc, Vpc):
-            complete, why = False, "the cluster's VPC, whose subnets the tag selector picks from, is unknown"
-        default_tags = _provider_default_tags(ctx.model)
-        for s in pool:
+            # the tag selector picks from the subnets of the cluster's VPC: not knowing it, pick nothing
+            return out, False, "the cluster's VPC, whose subnets the tag selector picks from, is unknown"
+        chosen = {id(x) for x in out}
+        for s in pool.of(vpc):
             hit = False
             for want in by_tags:
-                ok = _tags_match(want, _subnet_tags(s, default_tags))
+                ok = _tags_match(want, _subnet_tags(s, pool.default_tags))
                 if ok is True:
                     hit = True
                     break
                 if ok is UNKNOWN:
                     complete, why = False, f"the tags of subnet {s.res.label} (or of the selector) are unknown"
-            if hit and all(x is not s for x in out):
+            if hit and id(s) not in chosen:
+                chosen.add(id(s))
                 out.append(s)
         if complete and not out:
             complete, why = False, "its tag selector matches no subnet of this stack"
@@ -186,10 +206,16 @@ def build(ctx: BuildContext) -> None:
             ng.subnets, ng.subnets_complete = list(c.subnets), c.subnets_complete
         ng.security_group_urns = set(c.security_group_urns)  # the default NodeClass uses the cluster security group
         _add(m, ng)
-    for r in ctx.each(T.NODE_CLASS):
+    node_classes = ctx.each(T.NODE_CLASS)
+    if not node_classes:
+        return
+    auto = [c for c in m.clusters.values() if c.auto_mode is not False]
+    only_auto = auto[0] if len(auto) == 1 else None
+    pool = _Subnets(m)
+    for r in node_classes:
         ng = NodeGroup(r, "auto-nodeclass")
-        ng.cluster = _node_class_cluster(ctx, r)
-        ng.subnets, ng.subnets_complete, ng.subnets_why = _selected_subnets(ctx, r, ng.cluster)
+        ng.cluster = _node_class_cluster(ctx, r, only_auto)
+        ng.subnets, ng.subnets_complete, ng.subnets_why = _selected_subnets(ctx, r, ng.cluster, pool)
         if ng.cluster is not None:
             ng.dependency_roots.append(ng.cluster.res)  # the cluster launches the nodes
             ng.security_group_urns = set(ng.cluster.security_group_urns)
