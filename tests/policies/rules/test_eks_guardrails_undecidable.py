@@ -10,7 +10,7 @@ from __future__ import annotations
 from guardrails.analysis import Analysis, analyzing
 from guardrails.model import build_model
 from guardrails.rules import RULES_BY_NAME
-from tests.policies.stack_builder import U, private_cluster
+from tests.policies.stack_builder import AUTO, U, auto_cluster, findings, private_cluster
 
 COMPANION = RULES_BY_NAME["eks-guardrails-undecidable"]
 PRIVATELINK = "eks-isolated-nodes-privatelink"
@@ -38,3 +38,17 @@ def test_the_rule_itself_agrees_with_the_companion():
     rule = RULES_BY_NAME[PRIVATELINK]
     assert any(NOTE in f.message and f.undecidable for f in rule.results(model, rule.defaults()))
     assert rule.results(model, WITHOUT_ECR_DKR) == []
+
+
+def test_node_class_of_an_unknown_cluster_is_a_note_not_a_verdict():
+    # a NodeClass places Auto Mode nodes (EKS User Guide, create-node-class); with two Auto Mode clusters and no
+    # dependency or provider naming one, which cluster (and so which VPC's subnets) it belongs to is unknown
+    s = auto_cluster(False, node_class=[{"tags": {"tier": "public"}}])
+    s.res["nodeclass"]._deps = []
+    s.add("aws:eks/cluster:Cluster", "other", {"name": "c2", "computeConfig": AUTO, "vpcConfig": {
+        "subnetIds": [U, U]}}, {"vpcConfig": ["priv-a", "priv-b"]})
+    model = build_model(s.args().resources)
+    with analyzing(Analysis(policy_config=None)):
+        notes = [f.message for f in COMPANION.results(model, {})]
+    assert any("nodeclass" in m and "cannot be related to an EKS cluster" in m for m in notes), notes
+    assert findings(s.args(), "eks-private-endpoint-node-subnets") == []  # no cluster guessed for it
