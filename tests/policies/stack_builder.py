@@ -83,7 +83,7 @@ AUTO = {"enabled": True, "nodePools": ["general-purpose", "system"], "nodeRoleAr
 
 
 def auto_cluster(known_ids: bool, cluster_subnets=("priv-a", "priv-b"), compute=AUTO, component=False,
-                 node_class=None, subnet_tags=None, private=True, public=False):
+                 node_class=None, subnet_tags=None, private=True, public=False, node_class_spec=None):
     """An EKS Auto Mode cluster (raw computeConfig, or a pulumi-eks Cluster's autoMode input) in a VPC with two
     public subnets (pub-a, pub-b: mapPublicIpOnLaunch, default route to an internet gateway) and two isolated
     private ones (priv-a, priv-b), optionally with a NodeClass whose spec.subnetSelectorTerms are `node_class`."""
@@ -120,7 +120,7 @@ def auto_cluster(known_ids: bool, cluster_subnets=("priv-a", "priv-b"), compute=
         s.add("kubernetes:eks.amazonaws.com/v1:NodeClass", "nodeclass", {
             "apiVersion": "eks.amazonaws.com/v1", "kind": "NodeClass", "metadata": {"name": "nodes"},
             "spec": {"role": "auto-node", "subnetSelectorTerms": [
-                {"id": i("subnet-" + t["id"])} if "id" in t else t for t in node_class]}},
+                {"id": i("subnet-" + t["id"])} if "id" in t else t for t in node_class], **(node_class_spec or {})}},
             {"spec": named}, deps=["cluster"])
     return s
 

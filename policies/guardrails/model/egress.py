@@ -9,7 +9,9 @@ Guide's private-clusters page whatever the API endpoint mode.
 Where the public IP comes from: Fargate pods never get one; managed node groups only through the subnet's
 MapPublicIpOnLaunch (EKS User Guide, managed-node-groups); self-managed nodes through their launch template's
 network interface `associatePublicIpAddress` (or pulumi-eks `nodeAssociatePublicIpAddress`) when it is set,
-else the subnet's setting.
+else the subnet's setting; EKS Auto Mode nodes through the subnet's setting ("determined automatically by the type
+of subnet", EKS User Guide, auto-controls) unless their NodeClass sets `advancedNetworking.associatePublicIPAddress`
+to false.
 
 A default route whose target cannot tell egress from inside the stack (transit gateway, VPC peering, a network
 interface or instance, a virtual private gateway, a private NAT gateway, a target outside the stack or unknown
@@ -32,7 +34,7 @@ class Egress:
 def node_public_ip(ng, subnet) -> Any:
     if ng.is_fargate:
         return False
-    if ng.self_managed and ng.public_ip_set:
+    if (ng.self_managed or ng.is_auto) and ng.public_ip_set:  # an Auto Mode NodeClass can only turn it off
         return ng.public_ip
     return subnet.map_public
 

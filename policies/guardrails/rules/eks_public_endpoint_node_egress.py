@@ -63,7 +63,8 @@ def check(model, cfg):
                         continue  # Fargate cannot use public subnets: eks-fargate-private-subnets says so
                     gets_ip = node_public_ip(ng, s)
                     if gets_ip is False:
-                        why = "the node group's launch settings ask for none" if ng.public_ip_set and ng.self_managed \
+                        own = ng.public_ip_set and (ng.self_managed or ng.is_auto)  # launch settings, NodeClass
+                        why = "the node group's launch settings ask for none" if own \
                             else "it has mapPublicIpOnLaunch = false"
                         bad.append(f"{s.res.label} routes 0.0.0.0/0 to an internet gateway but its nodes get no public "
                                    f"IP ({why}), so they cannot reach the public endpoint (give them public IPs, or "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.fixture_runs import assert_passes, assert_reports_exactly, failing, valid_siblings
-from tests.policies.stack_builder import RULES_BY_NAME, U, findings, private_cluster
+from tests.policies.stack_builder import RULES_BY_NAME, U, auto_cluster, findings, private_cluster
 
 POLICY = "eks-isolated-nodes-privatelink"
 
@@ -93,3 +93,15 @@ def test_private_nat_gateway_cannot_tell_egress():
 def test_public_private_cluster_with_isolated_nodes_fails_too():
     args = _without_endpoints(None, public=True)
     assert [f.message for f in findings(args, POLICY) if "no internet egress" in f.message]
+
+
+def test_isolated_auto_mode_nodes_need_the_endpoints_in_either_private_endpoint_mode():
+    # EKS Auto Mode nodes in the cluster's subnets without a default route have no internet egress, so they need
+    # the PrivateLink endpoints (Amazon EKS User Guide, private-clusters), with or without the public endpoint
+    for known in (True, False):
+        for public in (False, True):
+            f = findings(auto_cluster(known, public=public).args(), POLICY)
+            text = " ".join(x.message for x in f)
+            assert "ec2, ecr.api, ecr.dkr, sts" in text and "S3 Gateway" in text and "priv-a" in text, text
+        # Auto Mode without node pools and without a NodeClass launches no node: nothing needs the endpoints
+        assert findings(auto_cluster(known, compute={"enabled": True, "nodePools": []}).args(), POLICY) == []

@@ -34,3 +34,17 @@ def test_public_only_auto_mode_nodes_in_isolated_cluster_subnets_cannot_reach_th
         f = findings(auto_cluster(known, private=False, public=True).args(), POLICY)
         assert len(f) == 1 and "EKS Auto Mode" in f[0].message and "priv-a" in f[0].message
         assert findings(auto_cluster(known, ("pub-a", "pub-b"), private=False, public=True).args(), POLICY) == []
+
+
+def test_auto_mode_node_class_without_public_ips_in_igw_subnets_cannot_reach_the_endpoint():
+    # a NodeClass's spec.advancedNetworking.associatePublicIPAddress = false takes away the public IP Auto Mode nodes
+    # would get from a subnet that maps them (EKS User Guide, create-node-class and auto-controls)
+    for known in (True, False):
+        off = {"advancedNetworking": {"associatePublicIPAddress": False}}
+        args = auto_cluster(known, ("pub-a", "pub-b"), compute={"enabled": True, "nodePools": []}, private=False,
+                            public=True, node_class=[{"tags": {"tier": "public"}}], node_class_spec=off).args()
+        f = findings(args, POLICY)
+        assert len(f) == 1 and "NodeClass" in f[0].message and "get no public IP" in f[0].message
+        args = auto_cluster(known, ("pub-a", "pub-b"), compute={"enabled": True, "nodePools": []}, private=False,
+                            public=True, node_class=[{"tags": {"tier": "public"}}]).args()
+        assert findings(args, POLICY) == []

@@ -162,8 +162,9 @@ def _selected_subnets(ctx: BuildContext, r: Res, c: Optional[Cluster], pool: _Su
     out: List[Subnet] = []
     complete, why = True, ""
     if ids:
-        out, complete = ctx.subnets(r, "spec", ids)
-        why = "" if complete else "subnet ids of its subnetSelectorTerms lie outside the stack"
+        ref = ctx.subnet_ref(r, "spec", ids)
+        out, complete = list(ref.subnets), ref.complete and ref.exact
+        why = ref.why
     by_tags = [get(t, "tags") for t in terms if isinstance(t, dict) and get(t, "tags") is not None]
     if any(not isinstance(t, dict) or (get(t, "id") is None and get(t, "tags") is None) for t in terms):
         complete, why = False, "a subnetSelectorTerm is neither an id nor tags"
@@ -204,6 +205,7 @@ def build(ctx: BuildContext) -> None:
             ng.subnets_why = "whether the cluster runs EKS Auto Mode node pools (computeConfig) is unknown"
         else:
             ng.subnets, ng.subnets_complete = list(c.subnets), c.subnets_complete
+            ng.subnets_exact, ng.subnets_why = c.subnets_exact, c.subnets_why
         ng.security_group_urns = set(c.security_group_urns)  # the default NodeClass uses the cluster security group
         _add(m, ng)
     node_classes = ctx.each(T.NODE_CLASS)
@@ -216,6 +218,12 @@ def build(ctx: BuildContext) -> None:
         ng = NodeGroup(r, "auto-nodeclass")
         ng.cluster = _node_class_cluster(ctx, r, only_auto)
         ng.subnets, ng.subnets_complete, ng.subnets_why = _selected_subnets(ctx, r, ng.cluster, pool)
+        # spec.advancedNetworking.associatePublicIPAddress can only take the subnet's public IP away (EKS User
+        # Guide, create-node-class and auto-controls); unset, the subnet decides
+        public_ip = tri_bool(r.p("spec", "advancedNetworking", "associatePublicIPAddress"), None)
+        if public_ip is False or public_ip is UNKNOWN:
+            ng.public_ip, ng.public_ip_set = public_ip, True
+            ng.public_ip_source = "NodeClass spec.advancedNetworking.associatePublicIPAddress"
         if ng.cluster is not None:
             ng.dependency_roots.append(ng.cluster.res)  # the cluster launches the nodes
             ng.security_group_urns = set(ng.cluster.security_group_urns)
