@@ -1,5 +1,5 @@
 """`python -m preflight --export` at scale: wall time of a 1,000- and a 10,000-resource export (built as in
-policy_bench.py: copies of the nine valid variants' layouts), with the per-resource calls one at a time
+policy_bench.py: copies of the twelve valid variants' layouts), with the per-resource calls one at a time
 (PREFLIGHT_ANALYZE_WINDOW=1) and kept in flight (the default window), the verdicts of both compared
 (--json output: every violation, in order), and the floor: the pack's own CPU time per Analyze call.
 

@@ -1,6 +1,6 @@
 """Policy-pack scaling: generated state exports of 1,000 / 5,000 / 10,000 resources, analyzed by the pack.
 
-Each export holds many copies ("cells") of the fixture layouts of all nine variants (VPC, subnets, route
+Each export holds many copies ("cells") of the fixture layouts of all twelve variants (four data planes) (VPC, subnets, route
 tables, NAT, endpoints, security groups, cluster, node groups), recorded as after `pulumi up` and renamed
 per cell (URNs, ids, cluster names), so one stack has hundreds of VPCs and clusters. Each export is read
 back with preflight's read_export and analyzed like `python -m preflight --export FILE` (as `pulumi policy
@@ -52,7 +52,7 @@ STACK = "bench"
 
 
 def templates():
-    """The nine valid variants (raw and component form) as export resource lists, minus stack/providers."""
+    """The twelve valid variants (raw and component form) as export resource lists, minus stack/providers."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for case in VALID:
