@@ -14,10 +14,12 @@ sdk/go/common/workspace/paths.go, `ProjectStackPath`), and `stackConfigDir` is o
 from __future__ import annotations
 
 import copy
+import json
 import dataclasses
 import difflib
 import re
 import shlex
+import tempfile
 import sys
 from pathlib import Path
 from typing import Any, Optional, get_args
@@ -247,6 +249,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _monthly_cost(report_json: Path) -> Optional[str]:
+    """The stack's estimated monthly cost from preflight's report document, as one phrase."""
+    try:
+        cost = json.loads(report_json.read_text())["results"][0]["cost"]
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    unpriced = len(cost.get("unpriced", []))
+    return f"${cost['monthlyTotal']:,.2f}" + (f" + {unpriced} unpriced" if unpriced else "")
+
+
 def run(request: Request, *, program_dir: Path = REPO_ROOT, check_with_preflight: bool = True,
         out=sys.stdout, err=sys.stderr) -> int:
     """The command: 0 written and preflight passes; 2 bad input (nothing written); preflight's status if it
@@ -262,16 +274,22 @@ def run(request: Request, *, program_dir: Path = REPO_ROOT, check_with_preflight
         return 2
     print(f"wrote {_display(planned.path)}: {planned.settings.variant} in {request.region}, "
           f"from stacks/{planned.reference.name}", file=out)
+    cost = None
     if check_with_preflight:
         from preflight.cli import main as preflight_main
 
         out.flush()
-        status = preflight_main(["--stack", planned.stack, "--program", str(program_dir)])
+        with tempfile.TemporaryDirectory() as report_dir:
+            status = preflight_main(["--stack", planned.stack, "--program", str(program_dir),
+                                     "--report", report_dir])
+            cost = _monthly_cost(Path(report_dir) / "report.json")
         if status != 0:
             planned.path.unlink()
             err.write(f"new-stack: preflight rejected {_display(planned.path)} (exit {status}); removed it\n")
             return status
     print(f"variant: {describe(planned.settings)}", file=out)
+    if cost:
+        print(f"estimated monthly cost: {cost} (preflight --report; usage-priced items not included)", file=out)
     for note in planned.notes:
         print(f"note: {note}", file=out)
     print("next:", file=out)

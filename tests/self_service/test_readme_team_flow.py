@@ -55,6 +55,14 @@ def test_the_scaffold_command_as_the_readme_shows_it(project):
     assert done.returncode == 0, done.stderr
     shown = [line for line in block_after("**1. Scaffold the stack file**", 1).splitlines()
              if not line.startswith("...")]
+    # The cost line's figure follows the price file (docs/report.md); its form is what the README shows.
+    cost_shown = [line for line in shown if line.startswith("estimated monthly cost: ")]
+    assert len(cost_shown) == 1
+    shown = [line for line in shown if line not in cost_shown]
+    cost_printed = [line for line in done.stdout.splitlines() if line.startswith("estimated monthly cost: ")]
+    assert len(cost_printed) == 1 and re.fullmatch(
+        r"estimated monthly cost: \$[\d,]+\.\d\d \(preflight --report; usage-priced items not included\)",
+        cost_printed[0]), done.stdout
     assert shown[0].startswith("wrote stacks/Pulumi.team-payments.yaml") and len(shown) >= 6
     actual = done.stdout.splitlines()
     positions = [actual.index(line) for line in shown]  # every line shown is printed, in that order
