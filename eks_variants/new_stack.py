@@ -29,6 +29,7 @@ import yaml
 import stack_config
 from preflight import invokes
 from preflight.errors import InputError
+from preflight.input_files import display_path
 from preflight.stackfile import (TEAM_STACK_PREFIX, ConfigTypeErrors, Project, is_team_stack, load_project, load_stack_file,
                                  runtime_config, stack_file_for)
 from stack_config.schema import DataPlane, EndpointAccess
@@ -243,10 +244,7 @@ def write(planned: Planned) -> None:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return display_path(str(path))
 
 
 def _monthly_cost(report_json: Path) -> Optional[str]:

@@ -32,6 +32,15 @@ MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
+def display_path(path: str) -> str:
+    """An input's path as messages show it: relative to the working directory when it lies below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
 def _size_text(n: int) -> str:
     return f"{n // MIB} MiB" if n >= MIB else f"{n} bytes"
 

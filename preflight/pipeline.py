@@ -7,13 +7,13 @@ analyzed while later stacks are recorded; stacks are analyzed and reported in jo
 from __future__ import annotations
 
 import gc
-import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Optional
 
 from .errors import InputError
+from .input_files import display_path
 from .pack_process import PolicyPackProcess
 from .plan import Plan
 from .recording import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
@@ -166,7 +166,7 @@ class StackRuns:
         """Job i could not be used: its lines on stderr now, its label in `failed`, its lines in `problems`."""
         job = self.plan.jobs[i]
         if job.kind == "stack":
-            e = e.in_context(source=_display(job.path))
+            e = e.in_context(source=display_path(job.path))
         for line in e.lines():
             say(line)
         if self.debug and e.traceback:
@@ -183,11 +183,3 @@ def settle_heap(gc_enabled: bool) -> None:
     if not gc.isenabled() and gc_enabled:
         gc.freeze()
         gc.enable()
-
-
-def _display(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel

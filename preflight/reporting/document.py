@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from typing import Optional
 
 from .cost import CostEstimate
@@ -38,14 +37,6 @@ class Entry:
 
     def count(self, level: str) -> int:
         return sum(1 for v in self.violations or [] if v.enforcement_level == level)
-
-
-def display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def document(entries: list[Entry], pack_name: str, pack_version: str, code: int) -> dict:

@@ -10,7 +10,8 @@ from typing import Optional
 from ..errors import InputError
 from . import baseline as bl
 from .cost import load_usage
-from .document import Entry, display_path, document, dumps
+from ..input_files import display_path
+from .document import Entry, document, dumps
 
 
 @dataclasses.dataclass
