@@ -6,6 +6,7 @@ analyzed while later stacks are recorded; stacks are analyzed and reported in jo
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import sys
 import time
@@ -165,8 +166,10 @@ class StackRuns:
     def report_failure(self, e: InputError, i: int) -> None:
         """Job i could not be used: its lines on stderr now, its label in `failed`, its lines in `problems`."""
         job = self.plan.jobs[i]
-        if job.kind == "stack":
-            e = e.in_context(source=display_path(job.path))
+        if job.kind == "stack" and e.source in (None, job.path):
+            # The stack file, named once and as every line of the run names it, whether the reader that
+            # refused it gave its full path or the program's check gave none.
+            e = dataclasses.replace(e, source=display_path(job.path))
         for line in e.lines():
             say(line)
         if self.debug and e.traceback:

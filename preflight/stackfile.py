@@ -60,10 +60,10 @@ def _read_yaml(path: Path, what: str, *, reuse: bool = False) -> Any:
 def stack_name_from_path(path) -> str:
     m = _STACK_FILE_RE.match(Path(path).name)
     if not m:
-        raise InputError(f"{path}: a stack file must be named Pulumi.<stack>.yaml")
+        raise InputError("a stack file must be named Pulumi.<stack>.yaml", source=str(path))
     problem = stack_name_problem(m.group("name"))
     if problem:
-        raise InputError(f"{path}: {problem}")
+        raise InputError(problem, source=str(path))
     return m.group("name")
 
 
@@ -95,9 +95,9 @@ def load_stack_file(path) -> StackFile:
         config = {}
     if not isinstance(config, dict):  # `config: []` or `config: ""` too: Go's yaml.v3 refuses to fill a map
         raise InputError("malformed stack file: `config` must be a mapping", source=str(p))
-    problems = [f"{p}: {e}" for e in _key_problems(config)]
+    problems = _key_problems(config)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, source=str(p))
     environment = data.get("environment")
     if environment:
         sys.stderr.write(f"preflight: {name}: note: {_environment_note(environment)}\n")
@@ -119,23 +119,24 @@ def load_project(program_dir) -> Project:
         path = d / "Pulumi.yml"
     data = _read_yaml(path, "project file", reuse=True)
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        raise InputError(f"{path}: malformed project file: `name` is required")
+        raise InputError("malformed project file: `name` is required", source=str(path))
     runtime = data.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
-        raise InputError(f"{path}: preflight runs Python programs only (runtime is {runtime_name!r})")
+        raise InputError(f"preflight runs Python programs only (runtime is {runtime_name!r})",
+                         source=str(path))
     main = d / (data.get("main") or ".")
     if main.is_file():
         main = main.parent
     scd = d / (data.get("stackConfigDir") or ".")
     decls = data.get("config") or {}
     if not isinstance(decls, dict):
-        raise InputError(f"{path}: malformed project file: `config` must be a mapping")
+        raise InputError("malformed project file: `config` must be a mapping", source=str(path))
     options = runtime.get("options") if isinstance(runtime, dict) else None
     if options is None:
         options = {}
     if not isinstance(options, dict):
-        raise InputError(f"{path}: malformed project file: `runtime.options` must be a mapping")
+        raise InputError("malformed project file: `runtime.options` must be a mapping", source=str(path))
     return Project(name=data["name"], directory=str(d), main=str(main), stack_config_dir=str(scd),
                    config=decls, runtime_options=options, path=str(path))
 

@@ -1,10 +1,10 @@
 """Run generated inputs (fuzz_inputs) through `python -m preflight`, one subprocess each, and judge them.
 
 Per input: a time limit (a hang is killed with its whole process group), the exit status the case
-expects, stderr naming the input file and what the case lists, no traceback and no "internal error",
-no process left behind (every run carries a token in its environment, which the pack and any worker
-inherit; /proc is scanned for it after the run), and nothing written outside the run's output folder
-(the input folder and the repository's `git status` are compared before and after).
+expects, stderr naming the input file (at most once a line) and what the case lists, no traceback and
+no "internal error", no process left behind (every run carries a token in its environment, which the
+pack and any worker inherit; /proc is scanned for it after the run), and nothing written outside the
+run's output folder (the input folder and the repository's `git status` are compared before and after).
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class Outcome:
     code: Optional[int]
     stderr: str
     seconds: float
-    problems: list  # what went wrong, by category: crash, hang, exit, unnamed, leak, write
+    problems: list  # what went wrong, by category: crash, hang, exit, unnamed, twice, leak, write
 
 
 def prepare_bases(work: Path) -> dict:
@@ -220,7 +220,12 @@ def _judge(case: Case, code: Optional[int], stderr: str, path: Path) -> list:
         return [("exit", f"expected exit 2, got {code}")]
     named = str(path.parent.name if case.kind == "project" else path.name)
     missing = [n for n in (named, *case.names) if n not in stderr]
-    return [("unnamed", f"stderr does not name {missing}: {_tail(stderr)}")] if missing else []
+    if missing:
+        return [("unnamed", f"stderr does not name {missing}: {_tail(stderr)}")]
+    # Each line names the input once: `file: file: problem` (a prefix added twice) is a defect.
+    once = f"{path.parent.name}/{path.name}" if case.kind == "project" else path.name
+    twice = [line for line in stderr.splitlines() if line.count(once) > 1]
+    return [("twice", f"a line names {once} more than once: {twice[0]}")] if twice else []
 
 
 def _tail(text: str) -> str:
@@ -255,5 +260,6 @@ def summary(outcomes: list[Outcome]) -> str:
     count = lambda kind: sum(any(p[0] == kind for p in o.problems) for o in outcomes)  # noqa: E731
     return (f"{len(outcomes)} inputs, {count('crash')} crashes, {count('hang')} hangs, "
             f"{count('exit')} wrong exit codes, {count('leak')} leaked processes\n"
-            f"{count('unnamed')} errors not naming their input, {count('write')} writes outside the output folder; "
+            f"{count('unnamed')} errors not naming their input, {count('twice')} naming it twice, "
+            f"{count('write')} writes outside the output folder; "
             f"{len(error_messages(outcomes))} distinct error messages")

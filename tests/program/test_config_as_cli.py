@@ -48,7 +48,7 @@ def test_a_key_without_namespace_is_refused_as_the_cli_refuses_it(tmp_path):
     path.write_text("config:\n  aws:region: eu-west-1\n  endpointAccess: public\n")
     with pytest.raises(InputError) as caught:
         load_stack_file(path)
-    assert caught.value.problems == [
+    assert caught.value.lines() == [  # the file named once (InputError.source), then the key
         f"{path}: could not parse 'endpointAccess' as a configuration key (configuration keys should be of "
         "the form `<namespace>:<name>`; write `<project>:endpointAccess`)"]
     with pytest.raises(InputError) as caught:
