@@ -54,8 +54,9 @@ def main() -> int:
     a = ap.parse_args()
 
     from preflight.workers import cpu_count
-    print(f"{cpu_count()} CPUs; load average before: {' '.join(open('/proc/loadavg').read().split()[:3])}"
-          if os.path.exists("/proc/loadavg") else f"{cpu_count()} CPUs")
+    load = Path("/proc/loadavg")
+    print(f"{cpu_count()} CPUs; load average before: {' '.join(load.read_text().split()[:3])}"
+          if load.exists() else f"{cpu_count()} CPUs")
     base = [sys.executable, "-m", "preflight", "--all", "--json", "--program", a.program,
             "--policy-pack", a.policy_pack]
     variants = {"python -m preflight --all": base, "python -m preflight --all --jobs 1": base + ["--jobs", "1"]}

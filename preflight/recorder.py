@@ -12,7 +12,6 @@ signature), dependencies and propertyDependencies.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import runpy
@@ -34,6 +33,7 @@ from . import invokes, remote_outputs
 from .autonaming import AutoNameError, NamingContext, auto_name, created_with_prefix
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
+from .event_loops import program_event_loop
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
 from .sentinels import UNKNOWN_VALUE
 from .stackfile import prepare_run, region_of
@@ -373,12 +373,11 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     _settings.SETTINGS.root_directory = program_dir
     pulumi.runtime.set_all_config(config_map, secret_keys)
 
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
     error: Optional[BaseException] = None
     tb = ""
     try:
-        with _program_environment(main_dir), contextlib.redirect_stdout(sys.stderr):
+        with program_event_loop() as loop, _program_environment(main_dir), \
+                contextlib.redirect_stdout(sys.stderr):
             def run():
                 runpy.run_path(main_dir, run_name="__main__")
             try:
@@ -389,12 +388,6 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
                 error = e
                 tb = traceback.format_exc()
     finally:
-        try:
-            loop.run_until_complete(loop.shutdown_default_executor())
-        except Exception:  # noqa: BLE001
-            pass
-        asyncio.set_event_loop(None)
-        loop.close()
         _reset_runtime_state()
     if monitor.fatal_problems:
         raise InputError(list(dict.fromkeys(monitor.fatal_problems)))
