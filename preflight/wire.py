@@ -42,16 +42,20 @@ def marshal_properties(props: dict) -> struct_pb2.Struct:
     return st
 
 
-def provider_pb(res: RecordedResource, index: dict[str, RecordedResource]):
-    """The provider of `res` as the engine describes it to analyzers (its inputs as properties)."""
+def provider_pb(res: RecordedResource, index: dict[str, RecordedResource], cache: Optional[dict] = None):
+    """The provider of `res` as the engine describes it to analyzers (its inputs as properties). With
+    `cache` (provider reference -> message), each provider is marshalled once per stack."""
     if not res.provider:
         return None
+    if cache is not None and res.provider in cache:
+        return cache[res.provider]
     purn = res.provider.rsplit("::", 1)[0]
     prov = index.get(purn)
-    if prov is None:
-        return None
-    return apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
-                                        properties=marshal_properties(prov.inputs))
+    msg = None if prov is None else apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
+                                                                 properties=marshal_properties(prov.inputs))
+    if cache is not None:
+        cache[res.provider] = msg
+    return msg
 
 
 def analyze_request(res: RecordedResource, index: dict[str, RecordedResource]) -> apb.AnalyzeRequest:
@@ -71,6 +75,7 @@ def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, Record
                           ) -> apb.AnalyzeStackRequest:
     """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
     index = index if index is not None else stack.by_urn()
+    providers: dict = {}
     sreq = apb.AnalyzeStackRequest()
     for res in stack.resources:
         ar = sreq.resources.add()
@@ -78,7 +83,7 @@ def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, Record
         ar.properties.CopyFrom(marshal_properties(res.outputs))
         ar.options.CopyFrom(apb.AnalyzerResourceOptions(
             customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
-        prov = provider_pb(res, index)
+        prov = provider_pb(res, index, providers)
         if prov is not None:
             ar.provider.CopyFrom(prov)
         ar.parent = res.parent or ""

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 from inspect import isawaitable
-from typing import Dict, List
+from collections.abc import Mapping
+from typing import Any, Dict, Iterator, List, Optional
 
 import pulumi_policy.policy as sdk
 from google.protobuf import json_format
@@ -29,17 +30,75 @@ WRITTEN_FOR = "1.21.0"
 _Base = sdk._PolicyAnalyzerServicer
 
 
+class StackProps(Mapping):
+    """A resource's properties as the SDK hands them to a stack policy, ``unknown_checking_proxy`` over
+    ``deserialize_properties``, deserialized when a policy first reads them. ``props["__target"]`` (the plain
+    dict behind the SDK's proxy, which the model reads through ``values.proxy_target``) is that dict without
+    the proxies around its nested values: building them for 10,000 resources took a fifth of AnalyzeStack."""
+    __slots__ = ("_struct", "_target", "_proxy")
+
+    def __init__(self, struct) -> None:
+        self._struct, self._target, self._proxy = struct, None, None
+
+    def target(self) -> Dict[str, Any]:
+        if self._target is None:
+            self._target = deserialize_properties(json_format.MessageToDict(self._struct))
+        return self._target
+
+    def _proxied(self) -> Mapping[str, Any]:
+        if self._proxy is None:
+            self._proxy = unknown_checking_proxy(self.target())
+        return self._proxy
+
+    def __getitem__(self, key):
+        return self.target() if key == "__target" else self._proxied()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._proxied())
+
+    def __len__(self) -> int:
+        return len(self._proxied())
+
+
 class SharedStackServicer(_Base):
-    """``_PolicyAnalyzerServicer`` whose ``AnalyzeStack`` deserializes the stack once."""
+    """``_PolicyAnalyzerServicer`` whose ``AnalyzeStack`` deserializes the stack once, and whose ``Analyze``
+    answers at once for a resource no enabled resource policy judges."""
+
+    def _judged(self, resource_type: str) -> bool:
+        """Whether some enabled resource policy may report on a resource of this type. Only a
+        ``TypedResourcePolicy`` says which types it judges; any other resource policy judges them all."""
+        for policy in self._PolicyAnalyzerServicer__policies:
+            if not isinstance(policy, sdk.ResourceValidationPolicy):
+                continue
+            if self._get_enforcement_level(policy) == sdk.EnforcementLevel.DISABLED:
+                continue
+            types = getattr(policy, "resource_types", None)
+            if types is None or resource_type in types or not policy.has_validation():
+                return True
+        return False
+
+    def Analyze(self, request, context):
+        # The SDK deserializes the properties for every enabled resource policy before calling it; for a
+        # type none of them judges, each would return without a word (rules/base.py TypedResourcePolicy):
+        # the answer is the empty response, without that work (one Analyze per resource, issue 12).
+        if self._judged(request.type):
+            return super().Analyze(request, context)
+        self._configure_runtime_settings()
+        return proto.AnalyzeResponse()
 
     def _stack_resources(self, request) -> List[sdk.PolicyResource]:
         resources: List[sdk.PolicyResource] = []
         by_urn: Dict[str, sdk.PolicyResource] = {}
         links = []
+        # Every resource carries its provider's properties; a stack has a handful of providers.
+        providers: Dict[tuple, Optional[sdk.PolicyProviderResource]] = {}
         for r in request.resources:
-            props = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(r.properties)))
+            props = StackProps(r.properties)
+            key = (r.provider.urn, r.provider.SerializeToString()) if r.HasField("provider") else None
+            if key not in providers:
+                providers[key] = self._get_provider_resource(r)
             resource = sdk.PolicyResource(r.type, props, r.urn, r.name, self._get_resource_options(r),
-                                          self._get_provider_resource(r), None, [], {})
+                                          providers[key], None, [], {})
             resources.append(resource)
             by_urn[r.urn] = resource
             links.append((resource, r.parent, list(r.dependencies),

@@ -91,9 +91,9 @@ class Rule:
                     if not f.undecidable:
                         report_violation(f.message, f.urn)
 
-            return ResourceValidationPolicy(name=self.name, description=self.description,
-                                            validate=validate_resource, enforcement_level=self.enforcement,
-                                            config_schema=schema)
+            return TypedResourcePolicy(types, name=self.name, description=self.description,
+                                       validate=validate_resource, enforcement_level=self.enforcement,
+                                       config_schema=schema)
 
         def validate_stack(args, report_violation):
             run = analysis.current()
@@ -104,6 +104,15 @@ class Rule:
 
         return StackValidationPolicy(name=self.name, description=self.description, validate=validate_stack,
                                      enforcement_level=self.enforcement, config_schema=schema)
+
+
+class TypedResourcePolicy(ResourceValidationPolicy):
+    """A resource policy that judges only `resource_types`: on any other type its validation returns at once,
+    so the servicer may answer Analyze for such a resource without deserializing it (shared_stack.py)."""
+
+    def __init__(self, resource_types: frozenset, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.resource_types = resource_types
 
 
 def undecided(urn: str, policy: str, what: str, key: Any = None) -> Finding:
