@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .bulk import collector_paused
 from .errors import InputError
 from .export_checks import export_problems, parse_urn
 from .input_files import MIB, read_input_text
@@ -105,6 +106,11 @@ def read_export(path) -> RecordedStack:
     """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
     p = Path(path)
     text = read_input_text(p, "export", EXPORT_LIMIT, bom_allowed=False)
+    with collector_paused():
+        return _stack_from_text(p, text, path)
+
+
+def _stack_from_text(p: Path, text: str, path) -> RecordedStack:
     data, bad_numbers = parse_json_counted(text, str(p), "export")
     check_values = bool(bad_numbers) or has_surrogate_escapes(text) or deepest(data) > MAX_DEPTH
     problems = export_problems(data, str(p), check_values=check_values)

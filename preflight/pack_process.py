@@ -30,12 +30,13 @@ from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2 as apb
 from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 
+from .bulk import collector_paused
 from .errors import InputError
 from .in_flight import WINDOW, Answer, calls_in_order
 from .policy_config import (configure_request, load_policy_config, parse_policy_config, reconcile_config,
                             unknown_policy_warnings)
 from .records import RecordedStack, Violation
-from .wire import PB_TO_LEVEL, analyze_request, analyze_stack_request
+from .wire import PB_TO_LEVEL, Messages
 
 # The engine's own address is passed to the pack; Python packs do not call back. preflight has no engine.
 ENGINE_ADDRESS = "127.0.0.1:0"
@@ -330,18 +331,20 @@ class PolicyPackProcess:
         # else: with no such policy in the config Configure sent, the call cannot report anything.
         remediating = snapshot and any(c.get("enforcementLevel") == "remediate"
                                        for c in self.effective_config.values())
-        for res, remediated, analyzed in calls_in_order(
-                stack.resources, lambda r: analyze_request(r, index), self.stub.Analyze,
-                self.stub.Remediate if remediating else None, self.window):
-            violations += self._remediations(remediated, res.urn)
-            if analyzed.error is not None:
-                raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)
-            violations += self._diagnostics(analyzed.response, res.urn, stack, known)
-        per_resource_done = time.perf_counter()
-        sreq = analyze_stack_request(stack, index)
-        stack_started = time.perf_counter()
+        messages = Messages(index)
+        with collector_paused():
+            for res, remediated, analyzed in calls_in_order(
+                    stack.resources, messages.analyze, self.stub.Analyze,
+                    self.stub.Remediate if remediating else None, self.window):
+                # AnalyzeStack's entry is built while the next resources' answers are pending
+                messages.add_to_stack(res)
+                violations += self._remediations(remediated, res.urn)
+                if analyzed.error is not None:
+                    raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)
+                violations += self._diagnostics(analyzed.response, res.urn, stack, known)
+        per_resource_done = stack_started = time.perf_counter()
         try:
-            resp = self.stub.AnalyzeStack(sreq)
+            resp = self.stub.AnalyzeStack(messages.stack_request)
         except grpc.RpcError as e:
             if e.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise self._rpc_failure("AnalyzeStack", e) from None

@@ -58,32 +58,40 @@ def provider_pb(res: RecordedResource, index: dict[str, RecordedResource], cache
     return msg
 
 
-def analyze_request(res: RecordedResource, index: dict[str, RecordedResource]) -> apb.AnalyzeRequest:
-    """Analyze's (and Remediate's) request for one resource: its inputs, parent and provider."""
-    req = apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
-                             properties=marshal_properties(res.inputs),
-                             options=apb.AnalyzerResourceOptions(
-                                 parent=res.parent or "",
-                                 customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
-    prov = provider_pb(res, index)
-    if prov is not None:
-        req.provider.CopyFrom(prov)
-    return req
+class Messages:
+    """The requests of one stack's analysis, each provider marshalled once: ``analyze(res)`` is a resource's
+    Analyze (and Remediate) request; ``add_to_stack(res)`` adds its entry to the AnalyzeStack request, so the
+    caller can build that one while per-resource answers are pending (pack_process.py)."""
 
+    def __init__(self, index: dict[str, RecordedResource]) -> None:
+        self.index = index
+        self.providers: dict = {}
+        self.stack_request = apb.AnalyzeStackRequest()
 
-def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, RecordedResource]] = None
-                          ) -> apb.AnalyzeStackRequest:
-    """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
-    index = index if index is not None else stack.by_urn()
-    providers: dict = {}
-    sreq = apb.AnalyzeStackRequest()
-    for res in stack.resources:
-        ar = sreq.resources.add()
+    def provider(self, res: RecordedResource):
+        return provider_pb(res, self.index, self.providers)
+
+    def analyze(self, res: RecordedResource) -> apb.AnalyzeRequest:
+        """Analyze's (and Remediate's) request for one resource: its inputs, parent and provider."""
+        req = apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
+                                 options=apb.AnalyzerResourceOptions(
+                                     parent=res.parent or "",
+                                     customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
+        req.properties.SetInParent()  # present even when empty, as the engine sends it
+        req.properties.update(marshal_value(res.inputs or {}))
+        prov = self.provider(res)
+        if prov is not None:
+            req.provider.CopyFrom(prov)
+        return req
+
+    def add_to_stack(self, res: RecordedResource) -> None:
+        """AnalyzeStack's entry for one resource: its outputs, parent, provider and dependencies."""
+        ar = self.stack_request.resources.add()
         ar.type, ar.urn, ar.name = res.type, res.urn, res.name
-        ar.properties.CopyFrom(marshal_properties(res.outputs))
-        ar.options.CopyFrom(apb.AnalyzerResourceOptions(
-            customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
-        prov = provider_pb(res, index, providers)
+        ar.properties.SetInParent()
+        ar.properties.update(marshal_value(res.outputs or {}))
+        ar.options.customTimeouts.SetInParent()
+        prov = self.provider(res)
         if prov is not None:
             ar.provider.CopyFrom(prov)
         ar.parent = res.parent or ""
@@ -91,4 +99,17 @@ def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, Record
         for k, urns in res.property_dependencies.items():
             if urns:
                 ar.propertyDependencies[k].urns.extend(urns)
-    return sreq
+
+
+def analyze_request(res: RecordedResource, index: dict[str, RecordedResource]) -> apb.AnalyzeRequest:
+    """Analyze's (and Remediate's) request for one resource."""
+    return Messages(index).analyze(res)
+
+
+def analyze_stack_request(stack: RecordedStack, index: Optional[dict[str, RecordedResource]] = None
+                          ) -> apb.AnalyzeStackRequest:
+    """AnalyzeStack's request: every resource's outputs, parent, provider and dependencies."""
+    messages = Messages(index if index is not None else stack.by_urn())
+    for res in stack.resources:
+        messages.add_to_stack(res)
+    return messages.stack_request

@@ -11,8 +11,8 @@ import pulumi_policy.policy as sdk
 from guardrails import servicer as pack_servicer
 from guardrails import shared_stack
 from tests.policies.fixture_cases import FAILING, PROGRAM, VALID, Case
-from guardrails.rules import ALL_POLICIES
-from preflight.wire import analyze_stack_request, marshal_properties
+from guardrails.rules import ALL_POLICIES, RULES
+from preflight.wire import analyze_request, analyze_stack_request, marshal_properties
 from preflight.recorder import record_program
 
 OURS = pack_servicer.GuardrailsServicer
@@ -35,13 +35,14 @@ def servicer(cls, config=None):
 def analyze(cls, stack, config=None) -> apb.AnalyzeResponse:
     """Analyze per resource (its inputs), then AnalyzeStack; the stack response plus every resource finding."""
     sv = servicer(cls, config)
-    per_resource = []
+    per_resource, not_applicable = [], []
     for res in stack.resources:
-        reply = sv.Analyze(apb.AnalyzeRequest(type=res.type, urn=res.urn, name=res.name,
-                                              properties=marshal_properties(res.inputs)), None)
+        reply = sv.Analyze(analyze_request(res, stack.by_urn()), None)
         per_resource.extend(reply.diagnostics)
+        not_applicable.extend(reply.not_applicable)
     response = sv.AnalyzeStack(analyze_stack_request(stack), None)
     response.diagnostics.extend(per_resource)
+    response.not_applicable.extend(not_applicable)
     return response
 
 
@@ -96,3 +97,64 @@ def test_component_inputs_serve_one_analyze_stack_only():
     assert "eks-isolated-nodes-privatelink" in {d.policyName for d in first.diagnostics}
     again = sv.AnalyzeStack(analyze_stack_request(stack), None)
     assert "eks-isolated-nodes-privatelink" not in {d.policyName for d in again.diagnostics}
+
+
+def test_analyze_reads_only_resources_a_resource_policy_judges(monkeypatch):
+    """One Analyze per resource: the SDK deserializes every resource's properties (and its provider's) for
+    each enabled resource policy; ours does the same where one of them judges the type, nothing elsewhere,
+    and nothing at all when they are disabled. The answers stay the SDK's (tests above)."""
+    read = []
+    real = shared_stack.sdk.deserialize_properties
+    monkeypatch.setattr(shared_stack.sdk, "deserialize_properties", lambda p, *a: read.append(p) or real(p, *a))
+    stack = record_program(PROGRAM, "eq", VALID[0].config("raw"))
+    resource_rules = [r for r in RULES if r.check_resource is not None]
+    judged = {t for r in resource_rules for t in r.resource_types}
+    index = stack.by_urn()
+
+    def reads(cls, config=None):
+        sv, counts = servicer(cls, config), {}
+        for res in stack.resources:
+            read.clear()
+            sv.Analyze(analyze_request(res, index), None)
+            counts[res.urn] = len(read)
+        return counts
+
+    theirs, ours = reads(SDK_SERVICER), reads(OURS)
+    assert all(n >= len(resource_rules) for n in theirs.values())
+    assert {urn: n for urn, n in ours.items() if n} == {
+        r.urn: theirs[r.urn] for r in stack.resources if r.type in judged}
+    assert sum(1 for n in ours.values() if n) >= 2  # the cluster and its node group
+    disabled = {r.name: (apb.DISABLED, {}) for r in resource_rules}
+    assert sum(reads(OURS, disabled).values()) == 0
+
+
+def test_a_resource_policy_without_types_judges_every_resource():
+    plain_policy = sdk.ResourceValidationPolicy(name="any-resource", description="d",
+                                                validate=lambda args, report: report("seen"))
+    sv = OURS("p", "0.0.1", ALL_POLICIES + [plain_policy], sdk.EnforcementLevel.ADVISORY, None, None, None,
+              None, None, None, None)
+    reply = sv.Analyze(apb.AnalyzeRequest(type="aws:iam/role:Role", urn="urn:pulumi:s::p::aws:iam/role:Role::r",
+                                          name="r"), None)
+    assert [d.policyName for d in reply.diagnostics] == ["any-resource"]
+
+
+def test_stack_props_read_as_the_sdk_proxy_reads():
+    """A policy reading a resource's props gets what the SDK's proxy gives: values, keys, length, and
+    UnknownValueError for a value unknown at preview; "__target" is the plain dict behind it."""
+    from google.protobuf import json_format, struct_pb2
+    from pulumi_policy.deserialize import deserialize_properties
+    from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    struct = struct_pb2.Struct()
+    struct.update({"name": "eks", "vpcConfig": {"subnetIds": ["subnet-1", unknown]}, "arn": unknown})
+    ours = shared_stack.StackProps(struct)
+    theirs = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+    assert ours["name"] == theirs["name"] == "eks"
+    assert sorted(ours) == sorted(theirs) and len(ours) == len(theirs) == 3
+    assert ours["vpcConfig"]["subnetIds"][0] == "subnet-1"
+    for props in (ours, theirs):
+        with pytest.raises(UnknownValueError, match=r"\.vpcConfig\.subnetIds\.1"):
+            props["vpcConfig"]["subnetIds"][1]
+        with pytest.raises(UnknownValueError):
+            props["arn"]
+    assert ours["__target"] == {"name": "eks", "vpcConfig": {"subnetIds": ["subnet-1", unknown]}, "arn": unknown}
