@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from preflight.in_flight import WINDOW
 from tests.policies.fixture_cases import FAILING, VALID
 from tests.policies.fixture_runs import recorded  # the same recordings, cached for the session
 
-WINDOWS = (1, 4, 32)
+WINDOWS = (1, 4, 32, WINDOW)  # WINDOW: the default
 
 
 def _violations(pack, stack, snapshot, window):
@@ -16,7 +17,7 @@ def _violations(pack, stack, snapshot, window):
     try:
         return [(v.policy, v.enforcement_level, v.urn, v.message) for v in pack.analyze(stack, snapshot=snapshot)]
     finally:
-        pack.window = 16
+        pack.window = WINDOW
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in VALID + FAILING])
