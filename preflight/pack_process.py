@@ -252,6 +252,16 @@ class PolicyPackProcess:
                 proc.wait(timeout=5)
             except ProcessLookupError:
                 pass
+        if proc is not None:
+            # The readers end at the pipes' EOF once the pack is gone; then the pipes are closed here
+            # (left to the garbage collector they warn "unclosed file" under -W always).
+            threads, self._threads = self._threads, []
+            for th in threads:
+                th.join(timeout=1)
+            if not any(th.is_alive() for th in threads):
+                for pipe in (proc.stdout, proc.stderr):
+                    if pipe is not None:
+                        pipe.close()
         self.stub = None
 
     def __enter__(self) -> "PolicyPackProcess":

@@ -141,3 +141,13 @@ def test_pack_dies_with_a_preflight_that_is_killed_outright(tmp_path):
     while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(pid)
+
+
+def test_pack_pipes_are_closed_with_the_pack():
+    """Closing the pack process closes its stdout and stderr pipes once their readers are done."""
+    pack = PolicyPackProcess(PACK)
+    pack.connect()
+    proc = pack.proc
+    pack.close()
+    assert proc.poll() is not None
+    assert proc.stdout.closed and proc.stderr.closed
