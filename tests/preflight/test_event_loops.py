@@ -66,3 +66,23 @@ def test_resources_declared_together_are_recorded_in_the_programs_order(tmp_path
     stack = record_program(tmp_path, "t", {"aws:region": "eu-west-1"})
     assert [r.type for r in stack.resources[:2]] == ["pulumi:pulumi:Stack", "pulumi:providers:aws"]
     assert [r.name for r in stack.resources[2:]] == [f"p{i:02d}" for i in range(30)]
+
+
+def test_a_call_still_running_after_call_wait_no_longer_holds_the_program(monkeypatch):
+    # Only a program's own blocking work could keep a call that long: the program then goes on while it runs
+    # (as under the CLI's language host), instead of waiting for it without end.
+    import threading
+    import time
+
+    from preflight import event_loops
+    monkeypatch.setattr(event_loops, "CALL_WAIT", 0.05)
+    release = threading.Event()
+    with event_loops._OneCallAtATime(max_workers=2) as executor:
+        t0 = time.monotonic()
+        slow = executor.submit(release.wait, 10)
+        waited = time.monotonic() - t0
+        assert not slow.done() and 0.04 <= waited < 5
+        quick = executor.submit(lambda: "answered")
+        assert quick.done() and quick.result() == "answered"
+        release.set()
+        assert slow.result(timeout=5) is True
