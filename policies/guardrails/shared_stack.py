@@ -4,7 +4,10 @@ pulumi_policy's analyzer servicer rebuilds the ``PolicyResource`` list for *ever
 ``AnalyzeStack`` call, deserializing every resource's properties each time: with ten stack policies
 and 10,000 resources that is ten full passes (~1 s each here) before any rule runs. This subclass
 builds the list once per call and hands the same list to every policy, so the network model (keyed
-on that list, see ``model/cache.py``) is also built once.
+on that list, see ``model/cache.py``) is also built once. Each resource's properties are deserialized
+when a policy first reads them (``StackProps``), each provider once per call. ``Analyze`` (one call per
+resource) answers at once for a type no enabled resource policy judges, instead of deserializing the
+resource for each policy only to have it return (``rules/base.py`` ``TypedResourcePolicy``).
 
 Everything else is the SDK's own path: enforcement levels, per-policy config, ``not_applicable``,
 unknown values, awaitable validations. The subclass is installed only for the pulumi-policy version
