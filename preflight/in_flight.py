@@ -4,9 +4,10 @@ before the first answer is awaited, and answers are handed back in resource orde
 One call at a time costs a full round trip per call (gRPC on both ends, the pack's handler), most of it
 waiting. With calls in flight, this process builds and sends requests while the pack works, and the pack
 never waits for the next request (PolicyPack's server runs handlers on a pool of 4 threads under one
-interpreter lock: pulumi_policy/policy.py, `futures.ThreadPoolExecutor(max_workers=4)`). The floor is then the CPU time both processes spend per call (`make bench` prints it).
-What the pack sees is unchanged: the same requests, each answered on its own (the SDK keeps no state between
-calls), and preflight reports the answers in resource order, as one call at a time would.
+interpreter lock: pulumi_policy/policy.py, `futures.ThreadPoolExecutor(max_workers=4)`). The floor is then
+the CPU time both processes spend per call (`make bench` prints it). What the pack sees is unchanged: the
+same requests, each answered on its own (the SDK keeps no state between calls), and preflight reports the
+answers in resource order, as one call at a time would.
 """
 from __future__ import annotations
 

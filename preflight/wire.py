@@ -42,22 +42,6 @@ def marshal_properties(props: dict) -> struct_pb2.Struct:
     return st
 
 
-def provider_pb(res: RecordedResource, index: dict[str, RecordedResource], cache: Optional[dict] = None):
-    """The provider of `res` as the engine describes it to analyzers (its inputs as properties). With
-    `cache` (provider reference -> message), each provider is marshalled once per stack."""
-    if not res.provider:
-        return None
-    if cache is not None and res.provider in cache:
-        return cache[res.provider]
-    purn = res.provider.rsplit("::", 1)[0]
-    prov = index.get(purn)
-    msg = None if prov is None else apb.AnalyzerProviderResource(type=prov.type, urn=prov.urn, name=prov.name,
-                                                                 properties=marshal_properties(prov.inputs))
-    if cache is not None:
-        cache[res.provider] = msg
-    return msg
-
-
 class Messages:
     """The requests of one stack's analysis, each provider marshalled once: ``analyze(res)`` is a resource's
     Analyze (and Remediate) request; ``add_to_stack(res)`` adds its entry to the AnalyzeStack request, so the
@@ -65,11 +49,18 @@ class Messages:
 
     def __init__(self, index: dict[str, RecordedResource]) -> None:
         self.index = index
-        self.providers: dict = {}
+        self.providers: dict[str, Optional[apb.AnalyzerProviderResource]] = {}  # provider reference -> message
         self.stack_request = apb.AnalyzeStackRequest()
 
-    def provider(self, res: RecordedResource):
-        return provider_pb(res, self.index, self.providers)
+    def provider(self, res: RecordedResource) -> Optional[apb.AnalyzerProviderResource]:
+        """The provider of `res` as the engine describes it to analyzers (its inputs as properties)."""
+        if not res.provider:
+            return None
+        if res.provider not in self.providers:
+            prov = self.index.get(res.provider.rsplit("::", 1)[0])
+            self.providers[res.provider] = None if prov is None else apb.AnalyzerProviderResource(
+                type=prov.type, urn=prov.urn, name=prov.name, properties=marshal_properties(prov.inputs))
+        return self.providers[res.provider]
 
     def analyze(self, res: RecordedResource) -> apb.AnalyzeRequest:
         """Analyze's (and Remediate's) request for one resource: its inputs, parent and provider."""
