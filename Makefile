@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight report test fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -52,6 +52,27 @@ report: env
 test: env program-envs
 	$(PY) -m pytest -q
 
+## pulumi-cli: the real Pulumi CLI at the release pinned in tools/pulumi-cli/go.mod, built from Pulumi's Go
+## modules into build/tools/ (needs Go; a cold build takes ~6 minutes on 2 cores), or a `pulumi` on PATH of that
+## minor version or newer, linked there instead
+pulumi-cli:
+	tools/pulumi-cli/build.sh build/tools
+
+## policy-venv: the policy pack's own virtualenv, policies/venv (PulumiPolicy.yaml's runtime.options.virtualenv),
+## from policies/requirements.txt: what the CLI runs the pack with
+policy-venv: policies/venv/.installed
+
+policies/venv/.installed: policies/requirements.txt
+	rm -rf policies/venv
+	$(PYTHON) -m venv policies/venv
+	policies/venv/bin/python -m pip install --quiet --disable-pip-version-check -r policies/requirements.txt
+	touch $@
+
+## conformance: preflight and the pack against the real Pulumi CLI (tests/conformance/); builds the CLI and the
+## pack's virtualenv first, and fails rather than skips when either is missing
+conformance: env program-envs pulumi-cli policy-venv
+	EKS_VARIANTS_REQUIRE_PULUMI_CLI=1 $(PY) -m pytest -q tests/conformance
+
 ## fuzz: every generated malformed input through python -m preflight (make test runs a sample)
 fuzz: env
 	$(PY) -m tests.fuzz.fuzz_all
@@ -81,6 +102,6 @@ team-template: env
 lock:
 	uv pip compile requirements.in --python-version 3.11 --generate-hashes -o requirements.lock
 
-## clean: remove .venv, the test cache and the test programs' virtualenvs
+## clean: remove .venv, the test cache, the test programs' and the pack's virtualenvs and the built CLI
 clean:
-	rm -rf $(VENV) .pytest_cache tests/preflight/fixtures/program_envs/*/venv
+	rm -rf $(VENV) .pytest_cache tests/preflight/fixtures/program_envs/*/venv policies/venv build/tools

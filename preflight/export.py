@@ -22,7 +22,7 @@ from .export_checks import export_problems, parse_urn
 from .input_files import MIB, read_input_text
 from .json_input import MAX_DEPTH, deepest, has_surrogate_escapes, parse_json_counted
 from .records import RecordedResource, RecordedStack
-from .sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 EXPORT_LIMIT = 512 * MIB
 
@@ -36,10 +36,23 @@ def _to_state(v: Any) -> Any:
     if isinstance(v, dict):
         if v.get(SIG_KEY) == SECRET_SIG:
             return {SIG_KEY: SECRET_SIG, "plaintext": json.dumps(_to_state(v.get("value")))}
+        if v.get(SIG_KEY) == RESOURCE_REF_SIG:
+            return _reference_to_state(v)
         return {k: _to_state(x) for k, x in v.items()}
     if isinstance(v, list):
         return [_to_state(x) for x in v]
     return v
+
+
+def _reference_to_state(ref: dict) -> dict:
+    """A resource reference as the engine writes it to state (pkg/resource/stack/deployment.go,
+    SerializePropertyValue): `urn`, `packageVersion` always, and for a custom resource its `id` as a string,
+    "" while the id is unknown (a state file cannot hold an unknown id there: the CLI refuses the file with
+    "malformed resource reference: id must be a string")."""
+    out = {SIG_KEY: RESOURCE_REF_SIG, "urn": ref.get("urn", ""), "packageVersion": ref.get("packageVersion") or ""}
+    if "id" in ref:
+        out["id"] = "" if ref["id"] in (None, UNKNOWN_VALUE) else ref["id"]
+    return out
 
 
 def _from_state(v: Any, warn: list) -> Any:

@@ -23,11 +23,11 @@ def marshal_value(v: Any) -> Any:
         if sig == SECRET_SIG:
             return {SIG_KEY: SECRET_SIG, "value": marshal_value(v.get("value"))}
         if sig == RESOURCE_REF_SIG:
-            # Without KeepResources a reference becomes its id (custom resources) or its URN.
-            if "id" in v:
-                rid = v.get("id")
-                return UNKNOWN_VALUE if rid in ("", None, UNKNOWN_VALUE) else marshal_value(rid)
-            return v.get("urn", "")
+            # Without KeepResources a reference becomes its id where it has one (unknown while the id is; as
+            # read from a state file, where an unknown id is written "", the string ""), else its URN
+            # (sdk/go/common/resource/plugin/rpc.go, MarshalPropertyValue).
+            rid = v.get("id")
+            return v.get("urn", "") if rid is None else marshal_value(rid)
         if sig is not None:
             return {k: marshal_value(x) for k, x in v.items()}  # assets, archives: kept as they are
         return {k: marshal_value(x) for k, x in v.items() if not k.startswith("__")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Optional
 
-from ..sentinels import UNKNOWN_VALUE as UNKNOWN
+from ..sentinels import UNKNOWN_VALUE as UNKNOWN, without_secrets
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -367,7 +367,8 @@ def _endpoints(index: _Index, subnets: dict[str, Subnet]) -> list[Endpoint]:
 
 
 def stack_facts(stack) -> StackFacts:
-    index = _Index(list(stack.resources))
+    index = _Index([dataclasses.replace(r, inputs=without_secrets(r.inputs), outputs=without_secrets(r.outputs))
+                    for r in stack.resources])
     subnets = _subnets(index)
     cluster = _cluster(index)
     vpcs = [v for v in index.of(VPC) if known(v.inputs.get("cidrBlock"))]
