@@ -77,12 +77,13 @@ conformance: env program-envs pulumi-cli policy-venv
 fuzz: env
 	$(PY) -m tests.fuzz.fuzz_all
 
-## bench: performance figures (preflight wall time, policy-pack scaling)
-bench: env
+## bench: performance figures (preflight wall time, policy-pack scaling, the real CLI beside preflight)
+bench: env pulumi-cli policy-venv
 	$(PY) bench/preflight_bench.py
 	$(PY) bench/policy_bench.py
 	$(PY) bench/export_bench.py
 	$(PY) bench/report_bench.py
+	$(PY) bench/cli_bench.py
 
 ## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
 stack: env

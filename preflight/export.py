@@ -25,6 +25,12 @@ from .records import RecordedResource, RecordedStack
 from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 EXPORT_LIMIT = 512 * MIB
+# A state file holding secrets names the secrets manager they belong to: `pulumi stack import` re-encrypts them
+# with it and panics ("attempt to encrypt value") where there is none. A written export's secrets are plaintext
+# (as `--show-secrets` writes them), so it names the passphrase manager with the empty passphrase: import it with
+# PULUMI_CONFIG_PASSPHRASE set to "" (docs/preflight.md). The salt is what `pulumi stack init` writes for "".
+EMPTY_PASSPHRASE_PROVIDER = {"type": "passphrase", "state": {
+    "salt": "v1:Tc/o8S6KXys=:v1:+K8Oker+61Fd4Elx:UnoEV1O6j7scOxYaAcJgx4Lh2Z5pzg=="}}
 
 try:
     from pulumi._version import _VERSION as _SDK_VERSION  # type: ignore
@@ -98,9 +104,18 @@ def to_deployment(stack: RecordedStack) -> dict:
         d["created"] = now
         d["modified"] = now
         resources.append(d)
-    return {"version": 3, "deployment": {
-        "manifest": {"time": now, "magic": hashlib.sha256(version.encode()).hexdigest(), "version": version},
-        "resources": resources}}
+    deployment: dict[str, Any] = {
+        "manifest": {"time": now, "magic": hashlib.sha256(version.encode()).hexdigest(), "version": version}}
+    if _holds_secrets(resources):
+        deployment["secrets_providers"] = EMPTY_PASSPHRASE_PROVIDER
+    deployment["resources"] = resources
+    return {"version": 3, "deployment": deployment}
+
+
+def _holds_secrets(v: Any) -> bool:
+    if isinstance(v, dict):
+        return v.get(SIG_KEY) == SECRET_SIG or any(_holds_secrets(x) for x in v.values())
+    return isinstance(v, list) and any(_holds_secrets(x) for x in v)
 
 
 def write_export(stack: RecordedStack, path) -> str:

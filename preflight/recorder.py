@@ -36,7 +36,7 @@ from .errors import InputError
 from .event_loops import program_event_loop
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
 from .sentinels import UNKNOWN_VALUE
-from .stackfile import prepare_run, region_of
+from .stackfile import prepare_run, region_of, secret_placeholders_explained
 
 def struct_to_dict(s) -> dict:
     """A google.protobuf.Struct as the engine's JSON-like view (sentinels and signatures kept)."""
@@ -392,7 +392,8 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     if monitor.fatal_problems:
         raise InputError(list(dict.fromkeys(monitor.fatal_problems)))
     if error is not None:
-        raise InputError(type_problems + _problems_of(error, monitor), traceback=tb)
+        raise InputError(secret_placeholders_explained(type_problems + _problems_of(error, monitor), secret_keys),
+                         traceback=tb)
     if type_problems:
         raise InputError(type_problems)
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),

@@ -180,6 +180,17 @@ def is_team_stack(name: str) -> bool:
 SECRET_PLACEHOLDER = "preflight-secret-placeholder"
 
 
+def secret_placeholders_explained(problems: list, secret_keys: list) -> list:
+    """The program's problem lines with the placeholder of an undecryptable `secure:` value named as what it is:
+    the program judged the placeholder, not the user's value."""
+    if not secret_keys:
+        return problems
+    why = (f" ({', '.join(secret_keys)}: preflight cannot decrypt `secure:` values offline; check a copy of the "
+           f"stack file with the value in clear, or run `pulumi preview`)")
+    return [p.replace(repr(SECRET_PLACEHOLDER), "the `secure:` value").replace(SECRET_PLACEHOLDER, "the `secure:` value")
+            + why if SECRET_PLACEHOLDER in p else p for p in problems]
+
+
 def _full_key(key: str, project: str) -> str:
     """A `Pulumi.yaml` `config:` declaration's key: without a namespace it is the project's."""
     return key if ":" in key else f"{project}:{key}"

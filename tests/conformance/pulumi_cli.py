@@ -58,7 +58,7 @@ class Result:
 class PulumiCLI:
     """The CLI with its own PULUMI_HOME and `file://` backend under `workdir`."""
 
-    def __init__(self, cli: Path, workdir: Path, passphrase: str = "conformance") -> None:
+    def __init__(self, cli: Path, workdir: Path, passphrase: str = "") -> None:
         self.cli = cli
         self.workdir = workdir
         self.home = workdir / "pulumi-home"

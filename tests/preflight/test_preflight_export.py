@@ -119,3 +119,47 @@ def test_remediate_is_skipped_only_where_it_cannot_report(tmp_path):
         assert "tag-owner" not in {v.policy for v in p.analyze(st, snapshot=True)}
     with PolicyPackProcess(PACK, {"tag-owner": "remediate"}) as p:
         assert "tag-owner" in {v.policy for v in p.analyze(st, snapshot=True)}
+
+
+def test_written_references_are_what_the_engine_writes_to_state(tmp_path):
+    """pkg/resource/stack/deployment.go SerializePropertyValue: a resource reference keeps `urn` and
+    `packageVersion`, and a custom resource's unknown id is written "" (the CLI refuses an unknown id there:
+    "malformed resource reference: id must be a string"); a component's reference has no id."""
+    from preflight.records import RecordedResource, RecordedStack
+    from preflight.sentinels import RESOURCE_REF_SIG
+    ref = {SIG_KEY: RESOURCE_REF_SIG, "urn": S + "aws:iam/role:Role::r", "id": UNKNOWN_VALUE}
+    comp = {SIG_KEY: RESOURCE_REF_SIG, "urn": S + "eks:index:Cluster::c"}
+    known = {SIG_KEY: RESOURCE_REF_SIG, "urn": S + "aws:iam/role:Role::k", "id": "k-role", "packageVersion": "7.51.1"}
+    stack = RecordedStack(name="live", project="net", preview=True, source="live", resources=[
+        RecordedResource(urn=S + "eks:index:ManagedNodeGroup::ng", type="eks:index:ManagedNodeGroup", name="ng",
+                         custom=False, inputs={"nodeRole": ref, "cluster": comp, "other": [known]})])
+    inputs = to_deployment(stack)["deployment"]["resources"][0]["inputs"]
+    assert inputs["nodeRole"] == {SIG_KEY: RESOURCE_REF_SIG, "urn": ref["urn"], "packageVersion": "", "id": ""}
+    assert inputs["cluster"] == {SIG_KEY: RESOURCE_REF_SIG, "urn": comp["urn"], "packageVersion": ""}
+    assert inputs["other"] == [{SIG_KEY: RESOURCE_REF_SIG, "urn": known["urn"], "packageVersion": "7.51.1",
+                                "id": "k-role"}]
+
+
+def test_references_read_from_state_are_marshalled_as_the_engine_marshals_them():
+    """sdk/go/common/resource/plugin/rpc.go MarshalPropertyValue without KeepResources: a reference is its id
+    where it has one (an id "" from state stays "", an unknown id stays unknown), else its URN."""
+    from preflight.sentinels import RESOURCE_REF_SIG
+    from preflight.wire import marshal_value
+    urn = S + "aws:iam/role:Role::r"
+    assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn, "id": ""}) == ""
+    assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn, "id": UNKNOWN_VALUE}) == UNKNOWN_VALUE
+    assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn, "id": "role-1"}) == "role-1"
+    assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn}) == urn
+
+
+def test_an_export_with_secrets_names_a_secrets_manager_and_one_without_does_not(recorded, tmp_path):
+    """`pulumi stack import` re-encrypts a file's secrets with the manager it names and panics without one."""
+    from preflight.export import EMPTY_PASSPHRASE_PROVIDER
+    from preflight.records import RecordedResource, RecordedStack
+    with_secret = recorded["dev"]
+    assert SECRET_SIG in json.dumps(to_deployment(with_secret))
+    assert to_deployment(with_secret)["deployment"]["secrets_providers"] == EMPTY_PASSPHRASE_PROVIDER
+    plain = RecordedStack(name="live", project="net", preview=False, source="live", resources=[
+        RecordedResource(urn=S + "aws:ec2/vpc:Vpc::v", type="aws:ec2/vpc:Vpc", name="v", custom=True, id="vpc-1",
+                         inputs={"cidrBlock": "10.0.0.0/16"})])
+    assert "secrets_providers" not in to_deployment(plain)["deployment"]

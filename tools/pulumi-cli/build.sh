@@ -1,17 +1,13 @@
 #!/usr/bin/env bash
-# Puts the Pulumi CLI this project is checked against into build/tools/ (git-ignored):
-#   build/tools/pulumi                          the CLI at the release pinned in go.mod, built from
-#                                               Pulumi's own Go modules (or a `pulumi` on PATH of that
-#                                               minor version or newer, linked instead)
-#   build/tools/pulumi-analyzer-policy-python   what starts a Python policy pack (see that file)
+# Puts the Pulumi CLI this project is checked against into build/tools/pulumi (git-ignored): the CLI at the
+# release pinned in go.mod, built from Pulumi's own Go modules, or a `pulumi` on PATH of that minor version
+# or newer, linked there instead. What starts the Python policy pack under it: policies/pack-launcher.
 # Usage: tools/pulumi-cli/build.sh [OUT_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mkdir -p "${1:-$here/../../build/tools}" && cd "${1:-$here/../../build/tools}" && pwd)"
 pin="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[0-9.]+).*#\2#p' "$here/go.mod" | head -1)"
 [ -n "$pin" ] || { echo "build.sh: no github.com/pulumi/pulumi/pkg/v3 requirement in $here/go.mod" >&2; exit 2; }
-
-install -m 0755 "$here/pulumi-analyzer-policy-python" "$out/pulumi-analyzer-policy-python"
 
 # "v3.276.0" -> 3276 ; a version on PATH counts when it is of the pinned minor version or newer.
 minor_key() { sed -E 's/^v?([0-9]+)\.([0-9]+)\..*/\1 \2/' <<<"$1" | awk '{ printf "%d", $1 * 1000 + $2 }'; }

@@ -1,0 +1,96 @@
+"""Every export preflight writes is a state file the real CLI accepts: `pulumi stack import` into a stack of the
+export's own project/stack name (file:// backend), `pulumi stack export` gives back the same resources, parents,
+providers and dependencies, and `pulumi policy analyze --stack S` on the imported stack reports what `preflight
+--export` reports for the file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from preflight.export_checks import parse_urn
+from tests.conformance.parity import cli_verdicts, differences, preflight_verdicts
+from tests.conformance.pulumi_cli import PulumiCLI, policy_events
+
+
+def _shape(doc: dict) -> list[tuple]:
+    """What a round trip must keep of each resource: URN, type, custom, parent, provider, dependencies (as sets:
+    the CLI does not promise their order) and propertyDependencies."""
+    out = []
+    for r in doc["deployment"]["resources"]:
+        out.append((r["urn"], r["type"], bool(r.get("custom")), r.get("parent") or "", r.get("provider") or "",
+                    tuple(sorted(set(r.get("dependencies") or []))),
+                    tuple(sorted((k, tuple(sorted(set(v or [])))) for k, v in
+                                 (r.get("propertyDependencies") or {}).items()))))
+    return out
+
+
+def import_export(cli: PulumiCLI, export: Path, *, show_secrets: bool = True) -> tuple[Path, str, dict]:
+    doc = json.loads(export.read_text(encoding="utf-8"))
+    stack, project, _, _ = parse_urn(doc["deployment"]["resources"][0]["urn"])
+    folder = cli.project(cli.workdir / "projects" / f"{project}--{stack}", project)
+    cli.run("stack", "init", stack, cwd=folder).ok()
+    cli.run("stack", "import", "--file", export, cwd=folder).ok()
+    args = ["stack", "export", "--stack", stack] + (["--show-secrets"] if show_secrets else [])
+    back = json.loads(cli.run(*args, cwd=folder).ok().stdout)
+    return folder, stack, back
+
+
+def _exports(corpus) -> list[Path]:
+    fixture = [f for f in corpus["fixture"] if "--raw--" in f.name or "--component--preview" in f.name]
+    return corpus["stacks"] + corpus["realworld"] + fixture[::3] + corpus["values"]
+
+
+def test_every_written_export_imports_and_exports_unchanged(cli_path, corpus, tmp_path_factory):
+    problems, checked = [], 0
+    for export in _exports(corpus):
+        cli = PulumiCLI(cli_path, tmp_path_factory.mktemp("roundtrip"))
+        try:
+            _, _, back = import_export(cli, export)
+        except AssertionError as e:
+            problems.append(f"{export.name}: {e}")
+            continue
+        before = _shape(json.loads(export.read_text(encoding="utf-8")))
+        if _shape(back) != before:
+            problems.append(f"{export.name}: {sorted(set(before) ^ set(_shape(back)))[:3]}")
+        checked += 1
+    assert problems == []
+    assert checked >= 100, checked
+
+
+@pytest.mark.parametrize("which", ["private-managed", "public-private-self-managed", "public-fargate",
+                                   "private-auto"])
+def test_analyze_on_the_imported_stack_matches_preflight_on_the_file(cli_path, corpus, tmp_path, which):
+    export = next(f for f in corpus["stacks"] if f.stem == which)
+    cli = PulumiCLI(cli_path, tmp_path)
+    folder, stack, _ = import_export(cli, export)
+    r = cli.analyze(stack=stack, cwd=folder)
+    assert r.returncode == 0, r.stderr
+    pre = preflight_verdicts([export])[export]
+    assert policy_events(r.stdout) == pre.violations
+    assert pre.violations, "the reference stacks carry advisory notes; none were compared"
+
+
+def test_secrets_as_pulumi_stack_export_writes_them_give_the_same_verdict(cli_path, corpus, tmp_path):
+    """A secret-leaf export imported, then exported again by the CLI: `--show-secrets` (plaintext) and the
+    default (ciphertext under the stack's passphrase secrets manager). preflight reads plaintext secrets as their
+    values; ciphertext it cannot decrypt: the verdict on the ciphertext file is compared with the CLI's on the
+    same file when the CLI cannot decrypt it either (no passphrase: it analyzes the values as "[secret]")."""
+    sources = [f for f in corpus["values"] if f.name.endswith("--secret-leaves.json")]
+    assert sources
+    cli = PulumiCLI(cli_path, tmp_path)
+    plain, cipher = [], []
+    for src in sources:
+        folder, stack, back = import_export(cli, src)
+        plain.append(tmp_path / f"{src.stem}--show-secrets.json")
+        plain[-1].write_text(json.dumps(back), encoding="utf-8")
+        encrypted = cli.run("stack", "export", "--stack", stack, cwd=folder).ok().stdout
+        assert '"ciphertext"' in encrypted
+        cipher.append(tmp_path / f"{src.stem}--ciphertext.json")
+        cipher[-1].write_text(encrypted, encoding="utf-8")
+    assert differences(cli_verdicts(cli, plain), preflight_verdicts(plain)) == []
+    assert differences(cli_verdicts(cli, plain), preflight_verdicts(sources)) == []
+    blind = PulumiCLI(cli_path, tmp_path / "no-passphrase", passphrase="")
+    blind.env.pop("PULUMI_CONFIG_PASSPHRASE")
+    assert differences(cli_verdicts(blind, cipher), preflight_verdicts(cipher)) == []
