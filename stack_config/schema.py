@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BeforeValidator, Field, field_validator
 
@@ -226,6 +226,16 @@ class StackSettings(_Block):
             raise ValueError(f"unknown log types {', '.join(map(repr, bad))}; choose from {', '.join(CLUSTER_LOG_TYPES)}")
         if dups := _duplicates(value):
             raise ValueError(f"duplicate log types: {', '.join(dups)}")
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _scalar_tag_values_as_text(cls, value: Any) -> Any:
+        # `pulumi config set --path eks-variants:tags.cost-center 1234` writes the number 1234 (and true/false as
+        # booleans); EC2 tag values are text, so scalars are taken as the text the CLI was given.
+        if isinstance(value, dict):
+            return {k: (str(v).lower() if isinstance(v, bool) else str(v))
+                    if isinstance(v, (bool, int, float)) else v for k, v in value.items()}
         return value
 
     @field_validator("tags")

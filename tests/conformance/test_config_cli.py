@@ -76,7 +76,7 @@ def test_a_secret_preflight_cannot_decrypt_is_named_in_a_clear_error(cli, team_s
     stack_file = team_stack / "stacks" / "Pulumi.team-payments.yaml"
     assert "secure:" in stack_file.read_text()
     assert json.loads(cli.run("config", "get", "eks-variants:vpcCidr", "--json", cwd=team_stack).ok().stdout) \
-        == "10.43.0.0/16"
+        == {"value": "10.43.0.0/16", "secret": True}
     proc = subprocess.run([sys.executable, "-m", "preflight", "--config-file", str(stack_file)], cwd=REPO,
                           capture_output=True, text=True)
     assert proc.returncode == 2, proc.stderr

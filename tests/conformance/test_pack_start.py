@@ -26,7 +26,7 @@ def test_the_launcher_route_loads_the_pack_with_its_name_and_version(cli, corpus
     assert r.returncode == 1 and "one or more mandatory policy violations were found" in r.stderr, r.stderr
     summary = [json.loads(line)["summaryEvent"] for line in r.stdout.splitlines() if '"summaryEvent"' in line]
     version = yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())["version"]
-    assert summary and summary[0]["policyPacks"] == {"eks-network-guardrails": version}
+    assert summary and summary[0]["PolicyPacks"] == {"eks-network-guardrails": version}
     assert ("eks-isolated-nodes-privatelink", "mandatory") in {(p, lvl) for p, _, lvl, _ in policy_events(r.stdout)}
 
 

@@ -44,6 +44,7 @@ def test_the_template_prompts_for_the_keys_a_team_must_answer(template):
 def test_a_team_stack_made_with_the_real_cli_in_the_template_checks_clean(cli, template, tmp_path):
     project = tmp_path / "payments-eks"
     shutil.copytree(template, project)
+    (project / ".venv").symlink_to(REPO / ".venv")  # what `pulumi install` makes from requirements.txt
     (project / "stacks").mkdir(exist_ok=True)
     cli.run("stack", "init", "payments", cwd=project).ok()
     for key, value in ANSWERS.items():

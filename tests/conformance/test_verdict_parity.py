@@ -76,9 +76,9 @@ def test_policy_config_changes_both_verdicts_alike(session_cli, corpus, tmp_path
     files, seen = [], {}
     for f in corpus["fixture"]:
         case = _case_of(f.name)
-        path = f.name.rsplit("--", 1)[1]
-        if case is not None and seen.get((case.policy, path), case) == case and (case.policy, path) not in seen:
-            seen[(case.policy, path)] = case
+        key = (case.policy, f.name.rsplit("--", 1)[1]) if case is not None else None
+        if key is not None and key not in seen:
+            seen[key] = case
             files.append(f)
     files += [f for f in corpus["stacks"] if f.stem in ("private-managed", "private-auto", "public-managed",
                                                         "public-fargate")]

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from preflight.export import EMPTY_PASSPHRASE_PROVIDER
 from preflight.sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
@@ -46,6 +47,7 @@ def _dump(doc: dict, dest: Path) -> Path:
 
 def with_secret_leaves(src: Path, dest: Path) -> Path:
     doc = _load(src)
+    doc["deployment"]["secrets_providers"] = EMPTY_PASSPHRASE_PROVIDER  # as preflight writes a file with secrets
     for r in doc["deployment"]["resources"]:
         for key in ("inputs", "outputs"):
             if key in r and not r["type"].startswith("pulumi:"):

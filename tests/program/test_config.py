@@ -224,7 +224,13 @@ def test_secrets_encryption_boolean():
 def test_tags():
     assert problems(tags={"team": "platform", "cost-center": "1001"}) == []
     assert "reserved prefix 'aws:'" in only_problem(tags={"aws:owner": "me"})
-    assert only_problem(tags={"team": 5}).startswith("eks-variants:tags.team: input should be a valid string")
+    assert only_problem(tags={"team": [5]}).startswith("eks-variants:tags.team: input should be a valid string")
+
+
+def test_scalar_tag_values_are_the_text_pulumi_config_set_was_given():
+    """`pulumi config set --path eks-variants:tags.cost-center 1234` writes a YAML number (true/false a boolean);
+    EC2 tag values are text (tests/conformance/test_config_cli.py runs the real CLI)."""
+    assert problems(tags={"cost-center": 1234, "on-call": True, "ratio": 0.5}) == []
 
 
 @pytest.mark.parametrize("raw_key, suggestion", [
