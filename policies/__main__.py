@@ -2,7 +2,8 @@
 from pulumi_policy import PolicyPack
 
 from guardrails import servicer
-from guardrails.rules import ALL_POLICIES
+from guardrails.rules import ALIASES, ALL_POLICIES
 
-servicer.install()  # records what every policy relies on; one deserialized stack (guardrails/servicer.py)
+# records what every policy relies on; one deserialized stack; checks config names (guardrails/servicer.py)
+servicer.install(aliases=ALIASES)
 PolicyPack(name="eks-network-guardrails", policies=ALL_POLICIES)

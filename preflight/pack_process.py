@@ -33,14 +33,17 @@ from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 from .bulk import collector_paused
 from .errors import InputError
 from .in_flight import WINDOW, Answer, calls_in_order
-from .policy_config import (configure_request, load_policy_config, parse_policy_config, reconcile_config,
-                            unknown_policy_warnings)
+from .policy_config import (configure_request, levelless_keys, load_policy_config, parse_policy_config,
+                            reconcile_config, unknown_policy_names, unknown_policy_warning)
 from .records import RecordedStack, Violation
 from .wire import PB_TO_LEVEL, Messages
 
 # The engine's own address is passed to the pack; Python packs do not call back. preflight has no engine.
 ENGINE_ADDRESS = "127.0.0.1:0"
 START_TIMEOUT = float(os.environ.get("PREFLIGHT_PACK_START_TIMEOUT", "60"))
+# Notes a pack returns in Configure's trailing metadata (eks-network-guardrails: a renamed policy's old name
+# was used, policies/guardrails/servicer.py); the CLI shows the same note from the pack's stderr.
+NOTE_METADATA = "eks-guardrails-config-note"
 
 
 class PolicyPackError(InputError):
@@ -102,6 +105,7 @@ class PolicyPackProcess:
         self.version = ""
         self.effective_config: dict[str, dict] = {}
         self.warnings: list[str] = []
+        self.notes: list[str] = []  # what the pack said about its config (Configure's NOTE_METADATA)
         self.start_seconds = 0.0
         self._stderr_tail: collections.deque = collections.deque(maxlen=40)
         self._threads: list[threading.Thread] = []
@@ -213,17 +217,27 @@ class PolicyPackProcess:
             raise self._rpc_failure("GetAnalyzerInfo", e) from None
         self.name = self.info.name
         self.version = self.version or self.info.version
-        self.warnings += unknown_policy_warnings(self.info, self.given_config)
+        unknown = unknown_policy_names(self.info, self.given_config)
         effective, errors = reconcile_config(self.info, self.given_config)
+        where = f"{self.config_source}: " if self.config_source else ""
         if errors:
-            where = f"{self.config_source}: " if self.config_source else ""
             raise InputError([f"{where}invalid policy config for pack {self.name}: {e}" for e in errors])
+        levelless = levelless_keys(self.info, effective, self.config_source or "policy config")
+        if levelless:
+            raise InputError(levelless)
         self.effective_config = effective
         if effective:
             try:
-                self.stub.Configure(configure_request(effective))
+                _, call = self.stub.Configure.with_call(configure_request(effective))
             except grpc.RpcError as e:
+                if e.code() == grpc.StatusCode.INVALID_ARGUMENT and self.proc.poll() is None:
+                    # the pack refused the config (eks-network-guardrails: a key naming none of its policies)
+                    raise InputError(f"{where or 'policy config: '}{(e.details() or '').strip()}") from None
                 raise self._rpc_failure("Configure", e) from None
+            self.notes += [v for k, v in (call.trailing_metadata() or ()) if k == NOTE_METADATA]
+        # Unknown keys the pack took without a word: most packs ignore them (pulumi_policy's servicer does)
+        self.warnings += [unknown_policy_warning(self.info, n) for n in unknown
+                          if not any(f'"{n}"' in note for note in self.notes)]
         return self
 
     def _rpc_failure(self, call: str, e: grpc.RpcError) -> PolicyPackError:

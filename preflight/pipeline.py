@@ -59,8 +59,11 @@ class InOrderAnalysis:
     def _analyze(self, n: int, recorded: Recorded, kind: str, t0: float) -> Result:
         pack = self.pack
         pack.connect()
+        for note in pack.notes:
+            say(f"note: {note}")
         for w in pack.warnings:
             say(f"warning: {w}")
+        pack.notes.clear()
         pack.warnings.clear()
         violations = pack.analyze(recorded.stack, stack_config=recorded.stack_config, snapshot=(kind == "export"))
         r = Result(source=recorded.source, resources=len(recorded.stack.resources), violations=violations,

@@ -5,6 +5,7 @@ place defaults are settled on the engine side; its result is what Configure send
 policy the pack has."""
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from typing import Any
@@ -185,12 +186,36 @@ def reconcile_config(info: apb.AnalyzerInfo, given: dict[str, dict]) -> tuple[di
     return result, errors
 
 
-def unknown_policy_warnings(info: apb.AnalyzerInfo, given: dict[str, dict]) -> list[str]:
-    """One warning per policy the config names that the pack does not have ("all" names every policy)."""
+def unknown_policy_names(info: apb.AnalyzerInfo, given: dict[str, dict]) -> list[str]:
+    """The keys of the given config naming no policy of the pack ("all" names every policy). The CLI sends
+    them on to Configure as they are (ReconcilePolicyPackConfig); the pack decides (this pack refuses them,
+    or takes them as a renamed policy's old name)."""
     known = {p.name for p in info.policies}
-    return [f"policy config names {name!r}, which pack {info.name} does not have "
-            f"(its policies: {', '.join(sorted(known))})"
-            for name in given if name != "all" and name not in known]
+    return [name for name in given if name != "all" and name not in known]
+
+
+def unknown_policy_warning(info: apb.AnalyzerInfo, name: str) -> str:
+    """For a pack that took an unknown key without a word (pulumi_policy's servicer ignores it)."""
+    return (f"policy config names {name!r}, which pack {info.name} does not have "
+            f"(its policies: {', '.join(sorted(p.name for p in info.policies))})")
+
+
+def levelless_keys(info: apb.AnalyzerInfo, effective: dict[str, dict], source: str) -> list[str]:
+    """One line per key the CLI would refuse before Configure: a key naming no policy of the pack (nor
+    "all" with a level) gets no enforcement level from the pack's defaults, and the CLI's Configure
+    (sdk/go/common/resource/plugin/analyzer_plugin.go) then fails with `invalid enforcement level ""`,
+    naming no key. Here the key is named."""
+    known = sorted(p.name for p in info.policies)
+    out = []
+    for name, c in effective.items():
+        if c.get("enforcementLevel") in LEVELS:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        out.append(f'{source}: policy config key "{name}" names no policy of pack {info.name}{hint} and sets no '
+                   f"enforcementLevel, which the Pulumi CLI refuses (invalid enforcement level \"\"); a renamed "
+                   f"policy's old name needs an enforcementLevel, or use the policy's name")
+    return out
 
 
 def configure_request(effective: dict[str, dict]) -> apb.ConfigureAnalyzerRequest:

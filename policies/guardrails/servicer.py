@@ -1,7 +1,8 @@
 """The pack's analyzer servicer: records what every policy may rely on, whatever policies are enabled.
 
 pulumi_policy's servicer runs only the enabled policies, so nothing a policy needs may be gathered by
-another policy. This mixin wraps the servicer's RPCs instead: ``Configure`` keeps the policy config map,
+another policy. This mixin wraps the servicer's RPCs instead: ``Configure`` checks the config's policy names
+(``config_names.py``: aliases folded into the renamed policy, an unknown name refused) and keeps the map,
 ``Analyze`` keeps the inputs of each pulumi-eks component (the engine, and preflight, call Analyze for
 every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` run inside an
 ``analysis.Analysis`` holding them; the component inputs are dropped when AnalyzeStack returns.
@@ -9,25 +10,32 @@ every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` r
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional
 
+import grpc
 import pulumi_policy.policy as sdk
 from google.protobuf import json_format
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.version import VERSION
 
-from . import shared_stack
+from . import config_names, shared_stack
 from .analysis import Analysis, analyzing
 from .model import types as T
 from .model.values import plain
 
 SDK_SERVICER = sdk._PolicyAnalyzerServicer
+# Configure's trailing metadata: one entry per note about the config (preflight prints them; the CLI
+# ignores trailing metadata and shows the same note from the pack's stderr).
+NOTE_METADATA = "eks-guardrails-config-note"
 
 
 class AnalysisRecorder:
     """Mixin over a ``_PolicyAnalyzerServicer`` (first in the MRO)."""
+
+    aliases: Mapping[str, str] = {}  # old policy name -> its policy's name (set by ``install``)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -36,6 +44,17 @@ class AnalysisRecorder:
         self._lock = threading.Lock()  # the gRPC server may run Analyze calls on several threads
 
     def Configure(self, request, context):
+        known = [p.name for p in self._PolicyAnalyzerServicer__policies]
+        try:
+            request, notes = config_names.resolve(request, self._PolicyAnalyzerServicer__policy_pack_name,
+                                                  known, self.aliases)
+        except config_names.UnknownPolicyNames as e:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+        for note in notes:
+            sys.stderr.write(f"note: {note}\n")  # the CLI shows a plugin's stderr lines
+        if notes:
+            sys.stderr.flush()
+            context.set_trailing_metadata(tuple((NOTE_METADATA, n) for n in notes))
         self._policy_config = {name: json_format.MessageToDict(c.properties)
                                for name, c in request.policyConfig.items()}
         return super().Configure(request, context)
@@ -77,9 +96,11 @@ class RecordingSdkServicer(AnalysisRecorder, SDK_SERVICER):
     """The recorder over pulumi-policy's own servicer (any other version): slower, same verdicts."""
 
 
-def install() -> type:
+def install(aliases: Optional[Mapping[str, str]] = None) -> type:
     """Make ``PolicyPack`` serve with the recorder; over the shared-stack servicer only on the version
-    it was written for. Returns the class installed."""
+    it was written for. ``aliases`` maps renamed policies' old names to their names. Returns the class
+    installed."""
     cls = GuardrailsServicer if VERSION == shared_stack.WRITTEN_FOR else RecordingSdkServicer
+    AnalysisRecorder.aliases = dict(aliases or {})
     sdk._PolicyAnalyzerServicer = cls
     return cls

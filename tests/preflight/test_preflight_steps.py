@@ -142,6 +142,7 @@ class _FakePack:
 
     def __init__(self):
         self.warnings = ["policy config names 'x', which pack fake does not have"]
+        self.notes = ['policy config key "old" is the old name of policy "new"']
         self.analyzed: list[str] = []
 
     def connect(self):
@@ -176,8 +177,9 @@ def test_analysis_runs_in_submission_order_and_holds_until_released(capsys):
     assert [v.enforcement_level for r in results for v in r.violations] == ["advisory", "mandatory", "advisory"]
     assert results[0].violations[0].message == "a {'k': 'a'}"  # the stack's config reaches ConfigureStack
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "preflight: warning: policy config names 'x', which pack fake does not have"
-    assert [line.rsplit(" (", 1)[0] for line in err[1:]] == [
+    assert err[0] == 'preflight: note: policy config key "old" is the old name of policy "new"'
+    assert err[1] == "preflight: warning: policy config names 'x', which pack fake does not have"
+    assert [line.rsplit(" (", 1)[0] for line in err[2:]] == [
         "preflight: [1/3] a: 1 resource checked, 0 mandatory, 1 advisory",
         "preflight: [2/3] b: 1 resource checked, 1 mandatory, 0 advisory",
         "preflight: [3/3] c: 1 resource checked, 0 mandatory, 1 advisory"]

@@ -24,5 +24,6 @@ UNDECIDABLE_RULE = eks_guardrails_undecidable.make(CATALOG_RULES)
 RULES = CATALOG_RULES + [UNDECIDABLE_RULE]
 RULES_BY_NAME = {r.name: r for r in RULES}
 ALL_POLICIES = [r.policy() for r in RULES]
+ALIASES = {old: r.name for r in RULES for old in r.former_names}  # renamed policies' old names
 
-__all__ = ["RULES", "RULES_BY_NAME", "CATALOG_RULES", "ALL_POLICIES"]
+__all__ = ["RULES", "RULES_BY_NAME", "CATALOG_RULES", "ALL_POLICIES", "ALIASES"]

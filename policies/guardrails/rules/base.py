@@ -43,6 +43,8 @@ class Rule:
     check_resource: Optional[Callable[[Res, Dict[str, Any]], Iterable[Finding]]] = None
     # the advisory companion reports the undecidable findings that every other rule keeps to itself
     reports_undecidable: bool = False
+    # old names of this policy: config under them still applies to it, with a note (config_names.py)
+    former_names: Sequence[str] = ()
 
     @property
     def description(self) -> str:

@@ -59,6 +59,7 @@ def check(model, cfg):
 
 RULE = Rule(
     name=NAME,
+    former_names=("eks-private-only-nodes-after-privatelink",),
     requirement="Functional (nodes may fail to join: NodeCreationFailure). Node groups whose nodes lack internet egress (see eks-isolated-nodes-privatelink), with "
                 "the private endpoint on, depend, directly or through other resources (a component counts for its "
                 "children), on the required Interface endpoints and the S3 Gateway endpoint, so nodes never boot "

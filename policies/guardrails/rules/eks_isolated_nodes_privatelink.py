@@ -150,6 +150,7 @@ def _s3_gateway(c, vpc, facts, who, maybe):
 
 RULE = Rule(
     name=NAME,
+    former_names=("eks-private-only-privatelink",),
     requirement="Functional (nodes cannot join or pull images). Private endpoint on and node or pod subnets without internet egress (no default route to "
                 "a NAT gateway, nor to an internet gateway with a public IP on the node): the cluster's VPC has "
                 "Interface endpoints with private DNS for each required service (config requiredServices) in subnets "
