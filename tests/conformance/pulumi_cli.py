@@ -3,7 +3,8 @@ backend and PULUMI_HOME with a passphrase secrets provider: nothing here reads o
 needs a login or reaches a network.
 
 `find_cli()` gives the CLI's path (PULUMI_CLI, else build/tools/pulumi) or None; `PulumiCLI(path, workdir)` runs
-it; `policy_events(stdout)` reads `pulumi policy analyze --json` output as (policy, urn, level, message) tuples.
+it (passphrase "" by default: the secrets manager preflight's written exports name, export.py); `policy_events(stdout)`
+reads `pulumi policy analyze --json` output as (policy, urn, level, message) tuples.
 
 How the pack is started: the pinned CLI (v3.274 and later) starts a Python pack given as a folder only through
 the Python language host, `pulumi-language-python`, whose Go module the module proxy does not serve, and no
@@ -22,7 +23,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "build" / "tools"
@@ -110,20 +111,8 @@ def policy_events(stdout: str) -> list[tuple[str, str, str, str]]:
     return sorted(out)
 
 
-def summary_result(stdout: str) -> Optional[str]:
-    for line in stdout.splitlines():
-        if line.strip():
-            event = json.loads(line)
-            if "summaryEvent" in event:
-                return event["summaryEvent"].get("result")
-    return None
-
-
 def copy_pack_without_venv(dest: Path) -> Path:
     """The pack's files without its virtualenv (to measure what the CLI does about a missing one)."""
     shutil.copytree(PACK_DIR, dest, ignore=shutil.ignore_patterns("venv", "__pycache__"), symlinks=True)
     return dest
 
-
-def run_cli_lines(results: Sequence[Result]) -> str:
-    return "\n".join(f"pulumi {' '.join(map(str, r.args))} -> {r.returncode}" for r in results)

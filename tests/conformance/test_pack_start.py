@@ -13,7 +13,13 @@ import subprocess
 
 import yaml
 
-from tests.conformance.pulumi_cli import PACK_DIR, copy_pack_without_venv, policy_events
+from tests.conformance.pulumi_cli import PACK_DIR, PINNED, copy_pack_without_venv, policy_events
+
+
+def test_the_cli_is_the_pinned_release_or_newer(cli):
+    got = cli.version()
+    assert got.startswith("v3."), got
+    assert tuple(map(int, got[1:].split(".")[:2])) >= tuple(map(int, PINNED[1:].split(".")[:2])), (got, PINNED)
 
 
 def _any_export(corpus):
