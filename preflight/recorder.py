@@ -34,7 +34,7 @@ from .autonaming import AutoNameError, NamingContext, auto_name, created_with_pr
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
 from .event_loops import program_event_loop
-from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack
+from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack, canonical_urns
 from .sentinels import UNKNOWN_VALUE
 from .stackfile import prepare_run, region_of, secret_placeholders_explained
 
@@ -226,11 +226,12 @@ class RecordingMonitor(_mocks.MockMonitor):
             created = {prop: UNKNOWN_VALUE if self.preview else created_with_prefix(str(prefix), urn)
                        for prop, prefix in named_at_create.items()}
             rid, outputs = self._outputs(request.type, request.name, urn, {**inputs, **created}, custom, remote)
-            prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items() if len(v.urns)}
+            prop_deps = {k: canonical_urns(v.urns) for k, v in sorted(request.propertyDependencies.items())
+                         if len(v.urns)}
             self._record(RecordedResource(
                 urn=urn, type=request.type, name=request.name, custom=custom,
                 parent=request.parent or None, provider=provider, id=rid, inputs=inputs,
-                outputs=outputs, dependencies=list(request.dependencies),
+                outputs=outputs, dependencies=canonical_urns(request.dependencies),
                 property_dependencies=prop_deps, remote=remote, protect=bool(request.protect)))
             state = {k: v for k, v in outputs.items() if k != "id"}
             # Keep the base class's bookkeeping (pulumi:pulumi:getResource, ExistsResource).
@@ -252,7 +253,7 @@ class RecordingMonitor(_mocks.MockMonitor):
                 urn=urn, type=request.type, name=request.name, custom=True,
                 parent=request.parent or None, provider=request.provider or None, id=request.id or None,
                 inputs={}, outputs=struct_to_dict(resp.properties) | {"id": request.id},
-                dependencies=list(request.dependencies)))
+                dependencies=canonical_urns(request.dependencies)))
         return resp
 
 

@@ -78,3 +78,9 @@ def stack_from_json(data: dict) -> RecordedStack:
     fields["resources"] = [RecordedResource(**r) for r in data.get("resources", [])]
     fields["invokes"] = [tuple(i) for i in data.get("invokes", [])]
     return RecordedStack(**fields)
+
+
+def canonical_urns(urns) -> list:
+    """Dependency URNs in one order: the SDK sends them in the order of the set it collected them in (it
+    varies with PYTHONHASHSEED), which would reach written exports and the pack's messages."""
+    return sorted(set(urns))

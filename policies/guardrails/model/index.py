@@ -41,9 +41,11 @@ class StackIndex:
             seen = component_inputs.get(urn)
             if seen:
                 props = {**seen, **props}
-        pdeps = {k: [d.urn if hasattr(d, "urn") else d for d in v]
+        # Sorted: the SDK lists dependencies in set order (it varies with the program's hash seed), and
+        # what resolves through them (subnets, their order in messages) must not.
+        pdeps = {k: sorted({d.urn if hasattr(d, "urn") else d for d in v})
                  for k, v in (pr.property_dependencies or {}).items()}
-        deps = [d.urn if hasattr(d, "urn") else d for d in (pr.dependencies or [])]
+        deps = sorted({d.urn if hasattr(d, "urn") else d for d in (pr.dependencies or [])})
         res = Res(urn, pr.resource_type, pr.name, props, deps, pdeps, parent)
         self.by_urn[urn] = res
         for key in ("id", "arn", "allocationId"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from .. import analysis
-from .base import Rule, undecided
+from .base import Finding, Rule, undecided
 
 NAME = "eks-guardrails-undecidable"
 
@@ -21,7 +21,9 @@ def make(rules):
         for rule in rules:  # each with the user's settings, as the rule itself ran
             for f in rule.results(model, rule.settings(run)):
                 if f.undecidable:
-                    yield f
+                    # A rule's key says which of its findings are one problem; a note is reported once per
+                    # resource and text (Rule.results dedupes on that when key is None), whatever the rule keyed.
+                    yield Finding(f.urn, f.message, True)
         for ng in model.node_groups:
             if ng.cluster is None:
                 yield undecided(ng.res.urn, NAME, f"node group {ng.label} cannot be related to an EKS cluster of this "

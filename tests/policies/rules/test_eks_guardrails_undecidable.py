@@ -52,3 +52,23 @@ def test_node_class_of_an_unknown_cluster_is_a_note_not_a_verdict():
         notes = [f.message for f in COMPANION.results(model, {})]
     assert any("nodeclass" in m and "cannot be related to an EKS cluster" in m for m in notes), notes
     assert findings(s.args(), "eks-private-endpoint-node-subnets") == []  # no cluster guessed for it
+
+
+def test_a_note_is_reported_once_whatever_the_rule_keyed_it_on():
+    # A rule keys findings by problem; two keys may carry the same note on the same resource (two passes over the
+    # same subnets): the companion reports each (resource, note) once, and keeps distinct notes.
+    from guardrails.rules.base import Rule, undecided
+    from guardrails.rules.eks_guardrails_undecidable import make
+
+    def check(model, cfg):
+        yield undecided("urn:a", "p", "route target unknown", key=("pass-1", "vpc"))
+        yield undecided("urn:a", "p", "route target unknown", key=("pass-2", "subnet"))
+        yield undecided("urn:b", "p", "route target unknown", key=("pass-2", "other"))
+        yield undecided("urn:a", "p", "another note", key=("pass-3",))
+
+    companion = make([Rule(name="p", requirement="r", source="s", check=check)])
+    model = build_model(private_cluster(True).args().resources)
+    with analyzing(Analysis(policy_config=None)):
+        notes = [(f.urn, f.message) for f in companion.results(model, {})]
+    assert notes == [("urn:a", "cannot decide: [p] route target unknown"), ("urn:b", "cannot decide: [p] route target unknown"),
+                     ("urn:a", "cannot decide: [p] another note")]
