@@ -21,7 +21,7 @@ from google.protobuf import json_format
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.version import VERSION
 
-from . import config_names, shared_stack
+from . import config_names, redacted, shared_stack
 from .analysis import Analysis, analyzing
 from .model import types as T
 from .model.values import plain
@@ -60,6 +60,7 @@ class AnalysisRecorder:
         return super().Configure(request, context)
 
     def Analyze(self, request, context):
+        redacted.unredact_in_place(request.properties)
         if request.type in T.COMPONENTS:
             inputs = plain(deserialize_properties(json_format.MessageToDict(request.properties)))
             with self._lock:

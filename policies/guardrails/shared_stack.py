@@ -28,6 +28,8 @@ from pulumi.runtime import proto
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from . import redacted
+
 WRITTEN_FOR = "1.21.0"
 
 _Base = sdk._PolicyAnalyzerServicer
@@ -45,7 +47,10 @@ class StackProps(Mapping):
 
     def target(self) -> Dict[str, Any]:
         if self._target is None:
-            self._target = deserialize_properties(json_format.MessageToDict(self._struct))
+            props = json_format.MessageToDict(self._struct)
+            if redacted.may_hold_redacted(self._struct):
+                props = redacted.redacted_as_unknown(props)
+            self._target = deserialize_properties(props)
         return self._target
 
     def _proxied(self) -> Mapping[str, Any]:
