@@ -134,5 +134,9 @@ def deployed_attributes(type_token: str, rid: str, urn: str, outputs: dict) -> d
         address = _documentation_ip(urn)
         return {"publicIp": address, "allocationId": rid, "domain": outputs.get("domain", "vpc"),
                 "publicDns": f"ec2-{address.replace('.', '-')}.compute-1.amazonaws.com"}
+    vpc_config = outputs.get("vpcConfig")
+    if type_token == "aws:eks/cluster:Cluster" and isinstance(vpc_config, dict):
+        # The security group EKS creates: rules and launch templates take it from the cluster's outputs.
+        return {"vpcConfig": {**vpc_config, "clusterSecurityGroupId": "sg-" + invokes.fake_hex(urn + "#cluster-sg")}}
     return {}
 

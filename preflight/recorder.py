@@ -31,6 +31,7 @@ from pulumi.runtime.proto import resource_pb2
 
 from . import invokes, remote_outputs
 from .autonaming import AutoNameError, NamingContext, auto_name, created_with_prefix
+from .computed_shapes import preview_state
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
 from .event_loops import program_event_loop
@@ -234,6 +235,8 @@ class RecordingMonitor(_mocks.MockMonitor):
                 outputs=outputs, dependencies=canonical_urns(request.dependencies),
                 property_dependencies=prop_deps, remote=remote, protect=bool(request.protect)))
             state = {k: v for k, v in outputs.items() if k != "id"}
+            if self.preview and custom and not request.type.startswith(PROVIDER_PREFIX):
+                state = preview_state(request.type, state)  # nested fields a provider fills in: unknown
             # Keep the base class's bookkeeping (pulumi:pulumi:getResource, ExistsResource).
             self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid or "", state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rid or "", object=dict_to_struct(state))
@@ -255,9 +258,6 @@ class RecordingMonitor(_mocks.MockMonitor):
                 inputs={}, outputs=struct_to_dict(resp.properties) | {"id": request.id},
                 dependencies=canonical_urns(request.dependencies)))
         return resp
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 class _Sentinel:

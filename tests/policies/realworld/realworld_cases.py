@@ -120,6 +120,12 @@ CASES = [
          "nodeAssociatePublicIpAddress to true (this pack's posture)"),
     Case("eks-components", "nodegroup-v2-private", (), "private-clusters: private-only endpoint, NAT egress"),
     Case("eks-components", "fargate", (), "fargate: pulumi-eks picks the cluster subnets without an IGW route"),
+    Case("cluster-sg-endpoints", "ingress-rule", (), "private-clusters; Amazon EKS User Guide, \"View Amazon EKS "
+         "security group requirements for clusters\" (the cluster security group EKS creates is attached to managed "
+         "nodes): the endpoints admit 443 from that group through an aws.vpc.SecurityGroupIngressRule whose "
+         "referenced group is cluster.vpc_config.cluster_security_group_id, unknown at preview"),
+    Case("cluster-sg-endpoints", "sg-rule", (), "as cluster-sg-endpoints:ingress-rule, with an aws.ec2."
+         "SecurityGroupRule whose source_security_group_id is the cluster security group"),
     Case("launch-template-asg", "dev", (), "vpc-igw: the launch template gives the nodes public IPs in subnets "
          "that do not map them", open_endpoint=True),
     Case("launch-template-asg", "no-public-ip", (PUBLIC_EGRESS,), "cluster-endpoint, vpc-igw: public-only "
