@@ -143,6 +143,9 @@ def substituted(draw, doc: dict) -> tuple[dict, str]:
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
         new = draw(st.sampled_from(REPLACEMENTS))
+        if (path[1] == "id" and not isinstance(new, str)) or (len(path) == 2 and path[1] != "id" and not (
+                new is None or isinstance(new, dict))):
+            continue  # an id is a string, inputs/outputs an object, in the CLI's own structs: else exit 2
         try:
             out = replaced(out, path, lambda _, n=new: copy.deepcopy(n))
         except (KeyError, IndexError, TypeError):
