@@ -30,7 +30,9 @@ def import_export(cli: PulumiCLI, export: Path, *, show_secrets: bool = True) ->
     doc = json.loads(export.read_text(encoding="utf-8"))
     stack, project, _, _ = parse_urn(doc["deployment"]["resources"][0]["urn"])
     folder = cli.project(cli.workdir / "projects" / f"{project}--{stack}", project)
-    cli.run("stack", "init", stack, cwd=folder).ok()
+    # Several exports of one project and stack (the fixture program's cases) reuse the stack: import replaces its state.
+    if cli.run("stack", "init", stack, cwd=folder).returncode != 0:
+        cli.run("stack", "select", stack, cwd=folder).ok()
     cli.run("stack", "import", "--file", export, cwd=folder).ok()
     args = ["stack", "export", "--stack", stack] + (["--show-secrets"] if show_secrets else [])
     back = json.loads(cli.run(*args, cwd=folder).ok().stdout)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from preflight.sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY
@@ -82,20 +81,19 @@ def _endpoint_service_object(doc):
                     lambda _: {SIG_KEY: SECRET_SIG, "plaintext": {"a": [1, {"b": None}]}}), "object service name"
 
 
+FOUND = {"whole-inputs-ref": lambda: _whole_inputs_as_ref(base()["doc"]),
+         "endpoint-service-object": lambda: _endpoint_service_object(base()["doc"])}
+
+
 @given(substituted_docs())
+@example("whole-inputs-ref")
+@example("endpoint-service-object")
 @SETTINGS
 def test_any_value_in_any_engine_form_gives_a_verdict(case):
-    doc, what = case
+    doc, what = FOUND[case]() if isinstance(case, str) else case
     code, out, err, _ = run_export(doc, report=True)
     assert not crashed(code, err), f"{what}\n{err}"
     assert code in (0, 1), f"{what}: exit {code}\n{err}"
-
-
-@pytest.mark.parametrize("make", [_whole_inputs_as_ref, _endpoint_service_object])
-def test_found_cases(make):
-    doc, what = make(base()["doc"])
-    code, out, err, _ = run_export(doc, report=True)
-    assert not crashed(code, err) and code in (0, 1), f"{what}\n{err}"
 
 
 @given(refused_docs())
@@ -107,3 +105,19 @@ def test_a_value_the_engine_refuses_is_exit_2_naming_file_urn_and_path(case):
     assert code == 2, err
     urn = doc["deployment"]["resources"][path[0]]["urn"]
     assert file.name in err and urn in err and str(path[2]) in err, err
+
+
+WRONG_FOR_A_BOOLEAN = [0, -1.5, "x", [], {}, ["0.0.0.0/0"], {SIG_KEY: "c44067f5952c0a294b673a41bacd8c17", "text": "x"},
+                       {SIG_KEY: RESOURCE_REF_SIG, "urn": "urn:pulumi:s::p::t::n", "id": "x"}]
+
+
+@given(st.sampled_from(WRONG_FOR_A_BOOLEAN), st.sampled_from(["enableDnsHostnames", "enableDnsSupport"]))
+@example(0, "enableDnsHostnames")  # found: a number was read as a boolean (0: a mandatory violation, -1.5: a pass)
+@SETTINGS
+def test_a_wrong_type_at_a_decision_is_undecidable(value, key):
+    doc = base()["doc"]
+    i = _resource_index("eks-vpc")
+    code, out, err, _ = run_export(replaced(doc, (i, "outputs", key), lambda _: value))
+    assert not crashed(code, err), err
+    policies = {v[0] for v in verdict(out)}
+    assert "eks-guardrails-undecidable" in policies and "eks-private-endpoint-vpc-dns" not in policies, out
