@@ -20,9 +20,10 @@ from .bulk import collector_paused
 from .errors import InputError
 from .export_checks import export_problems, parse_urn
 from .input_files import MIB, read_input_text
-from .json_input import MAX_DEPTH, deepest, has_surrogate_escapes, parse_json_counted
+from .json_input import MAX_DEPTH, deepest, has_surrogate_escapes, key_path, parse_json_counted
 from .records import RecordedResource, RecordedStack
 from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from .state_values import ValueReader
 
 EXPORT_LIMIT = 512 * MIB
 # A state file holding secrets names the secrets manager they belong to: `pulumi stack import` re-encrypts them
@@ -59,25 +60,6 @@ def _reference_to_state(ref: dict) -> dict:
     if "id" in ref:
         out["id"] = "" if ref["id"] in (None, UNKNOWN_VALUE) else ref["id"]
     return out
-
-
-def _from_state(v: Any, warn: list) -> Any:
-    if isinstance(v, dict):
-        if v.get(SIG_KEY) == SECRET_SIG:
-            if "plaintext" in v:
-                try:
-                    inner = json.loads(v["plaintext"])
-                except (TypeError, ValueError):
-                    inner = v["plaintext"]
-                return {SIG_KEY: SECRET_SIG, "value": _from_state(inner, warn)}
-            if "value" in v:
-                return {SIG_KEY: SECRET_SIG, "value": _from_state(v["value"], warn)}
-            warn.append("encrypted secret")
-            return {SIG_KEY: SECRET_SIG, "value": UNKNOWN_VALUE}
-        return {k: _from_state(x, warn) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_from_state(x, warn) for x in v]
-    return v
 
 
 def to_deployment(stack: RecordedStack) -> dict:
@@ -145,9 +127,9 @@ def _stack_from_text(p: Path, text: str, path) -> RecordedStack:
     if problems:
         raise InputError(problems)
     raw = data["deployment"].get("resources") or []
-    warn: list = []
-    # _from_state only changes secrets: without one in the file, the values are used as parsed.
-    from_state = _from_state if SECRET_SIG in text else (lambda v, _: v)
+    values = ValueReader()
+    # Without a signature key in the file, no value needs deserializing: the values are used as parsed.
+    from_state = values.properties if SIG_KEY in text else (lambda v, _: v)
     resources: list[RecordedResource] = []
     stack_name = project = None
     for r in raw:
@@ -158,15 +140,19 @@ def _stack_from_text(p: Path, text: str, path) -> RecordedStack:
         stack_name, project = stack_name or s, project or proj
         custom = bool(r.get("custom"))
         rid = r.get("id")
+        props = {f: from_state(r.get(f) or {}, lambda path, u=r["urn"], f=f: f"{p}: {u} / {key_path((f,) + path)}")
+                 for f in ("inputs", "outputs")}
         resources.append(RecordedResource(
             urn=r["urn"], type=r["type"], name=name, custom=custom, parent=r.get("parent") or None,
             provider=r.get("provider") or None,
             id=None if (rid in (None, "", UNKNOWN_VALUE) or not custom) else rid,
-            inputs=from_state(r.get("inputs") or {}, warn), outputs=from_state(r.get("outputs") or {}, warn),
+            inputs=props["inputs"], outputs=props["outputs"],
             dependencies=list(r.get("dependencies") or []),
             property_dependencies={k: list(v or []) for k, v in (r.get("propertyDependencies") or {}).items()}))
-    if warn:
-        print(f"preflight: {p}: {len(warn)} encrypted secret value(s) cannot be decrypted offline; "
+    if values.problems:
+        raise InputError(values.problems)
+    if values.encrypted:
+        print(f"preflight: {p}: {values.encrypted} encrypted secret value(s) cannot be decrypted offline; "
               f"they are analyzed as unknown (export with --show-secrets to avoid this)", file=sys.stderr)
     if stack_name is None:
         stack_name, project = p.stem, "unknown"

@@ -36,9 +36,15 @@ def marshal_value(v: Any) -> Any:
     return v
 
 
+def marshal_map(props: Any) -> dict:
+    """A property map (MarshalProperties): each value marshalled, the map itself never read as a special
+    object (a map holding the secret or reference signature key is a map with such a property)."""
+    return {k: marshal_value(x) for k, x in (props or {}).items() if not k.startswith("__")}
+
+
 def marshal_properties(props: dict) -> struct_pb2.Struct:
     st = struct_pb2.Struct()
-    st.update(marshal_value(props or {}))
+    st.update(marshal_map(props))
     return st
 
 
@@ -69,7 +75,7 @@ class Messages:
                                      parent=res.parent or "",
                                      customTimeouts=apb.AnalyzerResourceOptions.CustomTimeouts()))
         req.properties.SetInParent()  # present even when empty, as the engine sends it
-        req.properties.update(marshal_value(res.inputs or {}))
+        req.properties.update(marshal_map(res.inputs))
         prov = self.provider(res)
         if prov is not None:
             req.provider.CopyFrom(prov)
@@ -80,7 +86,7 @@ class Messages:
         ar = self.stack_request.resources.add()
         ar.type, ar.urn, ar.name = res.type, res.urn, res.name
         ar.properties.SetInParent()
-        ar.properties.update(marshal_value(res.outputs or {}))
+        ar.properties.update(marshal_map(res.outputs))
         ar.options.customTimeouts.SetInParent()
         prov = self.provider(res)
         if prov is not None:

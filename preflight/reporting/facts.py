@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Optional
 
-from ..sentinels import UNKNOWN_VALUE as UNKNOWN, without_secrets
+from ..sentinels import UNKNOWN_VALUE as UNKNOWN
+from .shapes import report_properties
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -367,7 +368,8 @@ def _endpoints(index: _Index, subnets: dict[str, Subnet]) -> list[Endpoint]:
 
 
 def stack_facts(stack) -> StackFacts:
-    index = _Index([dataclasses.replace(r, inputs=without_secrets(r.inputs), outputs=without_secrets(r.outputs))
+    index = _Index([dataclasses.replace(r, inputs=report_properties(r.type, r.inputs),
+                                       outputs=report_properties(r.type, r.outputs))
                     for r in stack.resources])
     subnets = _subnets(index)
     cluster = _cluster(index)

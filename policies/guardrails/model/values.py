@@ -67,7 +67,8 @@ def plain(v: Any) -> Any:
 
 
 def tri_bool(v: Any, default: Optional[bool] = None) -> Any:
-    """True / False / UNKNOWN; None (absent) -> default. Accepts "true"/"false" strings."""
+    """True / False / UNKNOWN; None (absent) -> default. Accepts "true"/"false" strings; any other value (a
+    number, an asset, a reference, a list) is of the wrong type for a decision: UNKNOWN, reported undecidable."""
     if v is None:
         return default
     if v is UNKNOWN:
@@ -81,9 +82,7 @@ def tri_bool(v: Any, default: Optional[bool] = None) -> Any:
         if s == "false":
             return False
         return UNKNOWN
-    if isinstance(v, (int, float)):
-        return bool(v)
-    return UNKNOWN
+    return UNKNOWN  # a number, object or list where a boolean belongs: the decision cannot be made
 
 
 def as_list(v: Any) -> Any:
