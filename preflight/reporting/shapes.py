@@ -62,8 +62,8 @@ _SCALARS = {S: (str,), B: (bool, str), N: (int, float, str)}
 
 def conform(value: Any, shape: Any) -> Any:
     """`value` (secrets already unwrapped) in `shape`: see the module docstring."""
-    if value is None:
-        return None
+    if value is None or value == UNKNOWN:
+        return value  # an unknown list or object (publicAccessCidrs holding NAT addresses) stays unknown
     if isinstance(shape, str):
         ok = isinstance(value, _SCALARS[shape]) and not (shape == N and isinstance(value, bool))
         return value if ok else UNKNOWN
