@@ -81,7 +81,7 @@ def _shape(cls: type, resource: bool = False) -> Shape:
     return shape
 
 
-def _resource_class(type_token: str) -> Optional[type]:
+def sdk_resource_class(type_token: str) -> Optional[type]:
     """The SDK resource class of a type token, from the modules the SDKs register."""
     try:
         pkg, mod, _ = type_token.split(":")
@@ -105,7 +105,7 @@ def resource_shape(type_token: str) -> Shape:
     """The object-typed properties of a resource type and the fields of each, at any depth."""
     if type_token not in _RESOURCE_SHAPES:
         try:
-            cls = _resource_class(type_token)
+            cls = sdk_resource_class(type_token)
             _RESOURCE_SHAPES[type_token] = _shape(cls, resource=True) if cls is not None else EMPTY
         except Exception:  # noqa: BLE001 - unknown or unusual type: nothing known about it
             _RESOURCE_SHAPES[type_token] = EMPTY

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import importlib
 import uuid
-import warnings
 from typing import Optional
 
-from pulumi.runtime import rpc as _rpc
 
 from . import invokes
+from .computed_shapes import sdk_resource_class
 from .records import PROVIDER_PREFIX
 from .sentinels import UNKNOWN_VALUE
 
@@ -37,22 +36,12 @@ def _sdk_properties(type_token: str) -> tuple[frozenset, frozenset]:
         return _PROPERTY_CACHE[type_token]
     result = (frozenset(), frozenset())
     try:
-        pkg, mod, _ = type_token.split(":")
-        modules = _rpc._RESOURCE_MODULES.get(f"{pkg}:{mod}") or []
-        for m in modules:
-            info = getattr(m, "mod_info", None)
-            if not info or type_token not in info.get("classes", {}):
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pymod = importlib.import_module(info["fqn"])
-            cls_name = info["classes"][type_token]
-            cls = getattr(pymod, cls_name)
-            args_cls = getattr(pymod, cls_name + "Args", None)
+        cls = sdk_resource_class(type_token)
+        if cls is not None:
+            args_cls = getattr(importlib.import_module(cls.__module__), cls.__name__ + "Args", None)
             outs = _pulumi_names(cls)
             ins = _pulumi_names(args_cls) if args_cls is not None else set()
             result = (frozenset(outs), frozenset(ins))
-            break
     except Exception:  # noqa: BLE001 - unknown or unusual type: no known properties
         result = (frozenset(), frozenset())
     _PROPERTY_CACHE[type_token] = result
