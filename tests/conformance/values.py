@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from preflight.export import EMPTY_PASSPHRASE_PROVIDER
-from preflight.sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from preflight.sentinels import ARCHIVE_SIG, ASSET_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
-ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
-ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
 
 
 def _secret(value: Any) -> dict:
