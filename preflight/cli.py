@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy-pack", metavar="DIR", help="policy pack folder (default: policies/)")
     p.add_argument("--policy-config", metavar="FILE",
                    help="policy pack config JSON, as for `pulumi preview --policy-pack-config`")
+    p.add_argument("--aws-facts", metavar="DIR",
+                   help="JSON output of aws ec2 describe-vpcs/-subnets/-route-tables/-security-groups/... about "
+                        "existing infrastructure: answers the program's lookups and tells the pack about ids "
+                        "outside the stack (docs/preflight.md, existing infrastructure)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--write-export", metavar="DIR", help="write each recorded stack as DIR/<stack>.json")
     p.add_argument("--report", metavar="DIR",

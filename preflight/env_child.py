@@ -32,7 +32,8 @@ def answer_request(request: dict) -> dict:
         from .records import stack_to_json
         stack = run_program(request["program_dir"], request["main_dir"], request["project_name"],
                             request["stack_name"], request["config_map"], request["secret_keys"],
-                            preview=request["preview"], type_problems=request["type_problems"])
+                            preview=request["preview"], type_problems=request["type_problems"],
+                            aws_facts=request.get("aws_facts"))
         return {"stack": stack_to_json(stack)}
     except InputError as e:
         return {"problems": list(e.problems), "traceback": e.traceback}

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 from .errors import InputError
 from .program_env import ProgramEnv, activated_environ
@@ -45,7 +46,8 @@ class EnvRecorderFailed(RuntimeError):
         self.traceback = traceback
 
 
-def record_in_env(env: ProgramEnv, run: ProgramRun, stack_name: str, *, preview: bool = True) -> RecordedStack:
+def record_in_env(env: ProgramEnv, run: ProgramRun, stack_name: str, *, preview: bool = True,
+                  aws_facts: Optional[dict] = None) -> RecordedStack:
     """Run the program for one stack with `env`'s interpreter and return what it recorded. The program's
     output is relayed to stderr (as in-process, where its stdout goes to stderr). Raises InputError when the
     program fails or the interpreter stops without an answer."""
@@ -53,7 +55,8 @@ def record_in_env(env: ProgramEnv, run: ProgramRun, stack_name: str, *, preview:
         answer_file = Path(tmp) / "answer.json"
         request = {"program_dir": run.program_dir, "main_dir": run.main_dir, "project_name": run.project_name,
                    "stack_name": stack_name, "config_map": run.config_map, "secret_keys": run.secret_keys,
-                   "type_problems": run.type_problems, "preview": preview, "answer_file": str(answer_file)}
+                   "type_problems": run.type_problems, "preview": preview, "aws_facts": aws_facts,
+                   "answer_file": str(answer_file)}
         child_env = {k: v for k, v in activated_environ(env).items()
                      if k != "PULUMI_CONFIG" and not k.startswith("PULUMI_CONFIG_")}
         try:

@@ -15,6 +15,8 @@ from typing import Any, Callable, Optional
 
 from .errors import InputError
 from .input_files import display_path
+from .lookups import NOTE_POLICY, lookup_notes
+from .wire import PB_TO_LEVEL
 from .pack_process import PolicyPackProcess
 from .plan import Plan
 from .recording import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
@@ -66,12 +68,27 @@ class InOrderAnalysis:
         pack.notes.clear()
         pack.warnings.clear()
         violations = pack.analyze(recorded.stack, stack_config=recorded.stack_config, snapshot=(kind == "export"))
+        violations += lookup_notes(recorded.stack.lookups, recorded.stack.root_urn, _level(pack, NOTE_POLICY),
+                                   pack.name, pack.version)
         r = Result(source=recorded.source, resources=len(recorded.stack.resources), violations=violations,
                    pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0,
                    index=n - 1, recorded=recorded.stack)
         if self.total > 1:
             say(f"[{n}/{self.total}] {summary_line(r)} ({r.seconds:.2f} s)")
         return r
+
+
+def _level(pack: PolicyPackProcess, policy: str) -> str:
+    """The enforcement level `policy` runs with: the effective config's, else the pack's own (disabled when the
+    pack has no such policy)."""
+    given = (getattr(pack, "effective_config", None) or {}).get(policy) or {}
+    if given.get("enforcementLevel"):
+        return str(given["enforcementLevel"])
+    info = getattr(pack, "info", None)
+    for p in info.policies if info is not None else ():
+        if p.name == policy:
+            return PB_TO_LEVEL.get(p.enforcementLevel, "advisory")
+    return "disabled"
 
 
 class StackRuns:

@@ -40,6 +40,7 @@ class Plan:
     write_export: Optional[Path] = None
     workers: int = 1  # recording processes (1 = here)
     program_env: Optional[ProgramEnv] = None  # the program's own Python environment; None: this interpreter
+    aws_facts: Optional[dict] = None  # --aws-facts (aws_facts.load_aws_facts): answers lookups; in policy_config too
 
 
 def plan_run(args, repo_root: Path) -> Plan:
@@ -74,6 +75,14 @@ def plan_run(args, repo_root: Path) -> Plan:
             policy_config = load_policy_config(args.policy_config)
         except InputError as e:
             problems += e.lines()
+    aws_facts: Optional[dict] = None
+    if getattr(args, "aws_facts", None):
+        from .aws_facts import load_aws_facts, with_facts  # pydantic: only when asked for
+        try:
+            aws_facts = load_aws_facts(args.aws_facts)
+            policy_config = with_facts(policy_config, aws_facts, args.aws_facts)
+        except InputError as e:
+            problems += e.lines()
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         problems.append(f"policy pack not found: {pack_dir} has no PulumiPolicy.yaml"
                         + ("" if args.policy_pack else " (give --policy-pack DIR)"))
@@ -81,7 +90,7 @@ def plan_run(args, repo_root: Path) -> Plan:
         raise InputError(problems)
     return Plan(program=program, project=project, pack_dir=pack_dir, jobs=jobs, policy_config=policy_config,
                 deployed=args.deployed, write_export=Path(args.write_export) if args.write_export else None,
-                workers=worker_count(args.jobs, jobs), program_env=program_env)
+                workers=worker_count(args.jobs, jobs), program_env=program_env, aws_facts=aws_facts)
 
 
 def _program_env(project: Project) -> Optional[ProgramEnv]:

@@ -13,12 +13,10 @@ signature), dependencies and propertyDependencies.
 from __future__ import annotations
 
 import contextlib
-import os
 import runpy
 import sys
 import threading
 import traceback
-from pathlib import Path
 from typing import Any, Optional
 
 from google.protobuf import empty_pb2, json_format, struct_pb2
@@ -29,12 +27,14 @@ from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import settings as _settings
 from pulumi.runtime.proto import resource_pb2
 
-from . import invokes, remote_outputs
+from . import invokes, lookups, remote_outputs
+from .lookup_facts import answer_lookup
 from .autonaming import AutoNameError, NamingContext, auto_name, created_with_prefix
 from .computed_shapes import preview_state
 from .provider_values import computed_properties, deployed_attributes, fake_arn, fake_id
 from .errors import InputError
 from .event_loops import program_event_loop
+from .program_run import program_environment, reset_runtime_state
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack, canonical_urns
 from .sentinels import UNKNOWN_VALUE
 from .stackfile import prepare_run, region_of, secret_placeholders_explained
@@ -67,8 +67,12 @@ class PreflightMocks(pulumi.runtime.Mocks):
         m = self.monitor
         region = m.region_for_provider(args.provider) or m.region
         try:
-            result = invokes.answer(args.token, args.args, region)
-        except invokes.UnansweredInvoke as e:
+            if lookups.is_lookup(args.token):
+                result, record = answer_lookup(args.token, dict(args.args), region, m.aws_facts)
+                m.lookups.append(record)
+            else:
+                result = invokes.answer(args.token, args.args, region)
+        except (invokes.UnansweredInvoke, lookups.LookupFailed) as e:
             m.invoke_errors.append(str(e))
             raise
         m.invokes.append((args.token, dict(args.args), result, args.provider or ""))
@@ -89,8 +93,10 @@ class RecordingMonitor(_mocks.MockMonitor):
     """A MockMonitor that records every registration in engine terms."""
 
     def __init__(self, mocks: PreflightMocks, *, stack: str, project: str, config: dict,
-                 preview: bool = True, stack_outputs: Optional[dict] = None):
+                 preview: bool = True, stack_outputs: Optional[dict] = None, aws_facts: Optional[dict] = None):
         super().__init__(mocks)
+        self.aws_facts = aws_facts  # --aws-facts: what lookups of existing infrastructure are answered from
+        self.lookups: list[tuple] = []  # (token, "facts" | "unknown", arguments) of each lookup
         self.stack_outputs = stack_outputs or {}
         self.stack = stack
         self.project = project
@@ -136,6 +142,17 @@ class RecordingMonitor(_mocks.MockMonitor):
             if isinstance(reg, str) and reg != UNKNOWN_VALUE:
                 return reg
         return None
+
+    def Invoke(self, request):
+        # The `_output` form of a lookup without facts: wholly unknown, as the engine answers an invoke it
+        # cannot serve at preview (preflight/lookups.py).
+        if self.aws_facts is None and lookups.is_lookup(request.tok) and not lookups.plain_form():
+            self.lookups.append((request.tok, "unknown", lookups.describe_args(struct_to_dict(request.args))))
+            if "unknown" not in resource_pb2.ResourceInvokeResponse.DESCRIPTOR.fields_by_name:
+                self.invoke_errors.append(lookups.needs_unknown_invokes(request.tok))
+                raise lookups.LookupFailed(self.invoke_errors[-1])
+            return resource_pb2.ResourceInvokeResponse(unknown=True)
+        return super().Invoke(request)
 
     def _record(self, res: RecordedResource) -> None:
         self.recorded.append(res)
@@ -227,6 +244,9 @@ class RecordingMonitor(_mocks.MockMonitor):
             created = {prop: UNKNOWN_VALUE if self.preview else created_with_prefix(str(prefix), urn)
                        for prop, prefix in named_at_create.items()}
             rid, outputs = self._outputs(request.type, request.name, urn, {**inputs, **created}, custom, remote)
+            output_dependencies: dict = {}
+            if self.preview and remote and request.type == remote_outputs.AWSX_VPC:
+                outputs, output_dependencies = remote_outputs.awsx_preview_outputs(urn, inputs) or ({}, {})
             prop_deps = {k: canonical_urns(v.urns) for k, v in sorted(request.propertyDependencies.items())
                          if len(v.urns)}
             self._record(RecordedResource(
@@ -239,7 +259,10 @@ class RecordingMonitor(_mocks.MockMonitor):
                 state = preview_state(request.type, state)  # nested fields a provider fills in: unknown
             # Keep the base class's bookkeeping (pulumi:pulumi:getResource, ExistsResource).
             self.resources[urn] = _mocks.MockMonitor.ResourceRegistration(urn, rid or "", state)
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=rid or "", object=dict_to_struct(state))
+            answer = resource_pb2.RegisterResourceResponse(urn=urn, id=rid or "", object=dict_to_struct(state))
+            for key, urns in output_dependencies.items():
+                answer.propertyDependencies[key].urns.extend(urns)
+        return answer
 
     def RegisterResourceOutputs(self, request):
         with self._lock:
@@ -264,58 +287,6 @@ class _Sentinel:
     pass
 
 
-@contextlib.contextmanager
-def _program_environment(program_dir: str):
-    """cwd, sys.path, sys.argv and module isolation for one program run."""
-    old_cwd = os.getcwd()
-    old_path = list(sys.path)
-    old_argv = list(sys.argv)
-    old_modules = set(sys.modules)
-    saved_env = {k: os.environ.pop(k) for k in list(os.environ)
-                 if k == "PULUMI_CONFIG" or k.startswith("PULUMI_CONFIG_")}
-    prog = str(Path(program_dir).resolve())
-    sys.path.insert(0, prog)
-    sys.argv = [prog]
-    os.chdir(prog)
-    try:
-        yield
-    finally:
-        os.chdir(old_cwd)
-        sys.path[:] = old_path
-        sys.argv = old_argv
-        os.environ.update(saved_env)
-        # Fresh module state per stack: forget every module the program loaded from its folder (but
-        # never the environment's packages, even when a virtualenv lives inside the program folder).
-        # Only modules first imported during this run can be the program's.
-        envs = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-        for name in set(sys.modules) - old_modules:
-            f = _module_file(sys.modules.get(name))
-            if not f or name == "__main__":
-                continue
-            rf = os.path.realpath(f)
-            if (rf.startswith(prog + os.sep) and f"{os.sep}site-packages{os.sep}" not in rf
-                    and not any(rf.startswith(e + os.sep) for e in envs)):
-                del sys.modules[name]
-
-
-def _module_file(mod) -> str:
-    """A module's file, without loading a module that is still lazy: the SDKs import their submodules with
-    pulumi._utils.lazy_import, and any attribute access on such a module (even `__file__`) imports it."""
-    try:
-        namespace = object.__getattribute__(mod, "__dict__")
-    except (AttributeError, TypeError):
-        return ""
-    spec = namespace.get("__spec__")
-    return namespace.get("__file__") or getattr(spec, "origin", None) or ""
-
-
-def _reset_runtime_state() -> None:
-    _settings.ROOT.set(None)
-    _settings.SETTINGS.outputs = set()
-    _settings.SETTINGS.callbacks = None
-    pulumi.runtime.set_all_config({}, [])
-
-
 def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
     seen = set()
     e: Optional[BaseException] = exc
@@ -336,23 +307,25 @@ def _problems_of(exc: BaseException, monitor: RecordingMonitor) -> list[str]:
 
 
 def record_program(program_dir, stack_name: str, config: dict, *, preview: bool = True,
-                   project: Optional[str] = None, stack_outputs: Optional[dict] = None) -> RecordedStack:
+                   project: Optional[str] = None, stack_outputs: Optional[dict] = None,
+                   aws_facts: Optional[dict] = None) -> RecordedStack:
     """Run the program in `program_dir` for one stack, in this interpreter, and return what the engine
     would have seen.
 
     `config` is the `config:` mapping of a `Pulumi.<stack>.yaml` file as YAML loads it. `stack_outputs`
-    ({"org/project/stack": {output: value}}) answers StackReferences of a deployed recording.
+    ({"org/project/stack": {output: value}}) answers StackReferences of a deployed recording; `aws_facts`
+    (preflight/aws_facts.py) the lookups of existing infrastructure.
     Raises InputError (with `problems` and the program's `traceback`) if the config or the program is unusable.
     """
     run = prepare_run(program_dir, stack_name, config, project=project)
     return run_program(run.program_dir, run.main_dir, run.project_name, stack_name, run.config_map,
                        run.secret_keys, preview=preview, type_problems=run.type_problems,
-                       stack_outputs=stack_outputs)
+                       stack_outputs=stack_outputs, aws_facts=aws_facts)
 
 
 def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: str, config_map: dict,
                 secret_keys: list, *, preview: bool = True, type_problems: Optional[list] = None,
-                stack_outputs: Optional[dict] = None) -> RecordedStack:
+                stack_outputs: Optional[dict] = None, aws_facts: Optional[dict] = None) -> RecordedStack:
     """Run `main_dir/__main__.py` with the config map the language host would pass (PULUMI_CONFIG strings)
     and record it. The part of `record_program` that runs in the program's own environment too
     (preflight/env_child.py). Raises InputError when the program fails, or with `type_problems` (config
@@ -361,10 +334,10 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     monitor_ref: list[RecordingMonitor] = []
     mocks = PreflightMocks(monitor_ref)
     monitor = RecordingMonitor(mocks, stack=stack_name, project=project_name, config=config_map,
-                               preview=preview, stack_outputs=stack_outputs)
+                               preview=preview, stack_outputs=stack_outputs, aws_facts=aws_facts)
     monitor_ref.append(monitor)
 
-    _reset_runtime_state()
+    reset_runtime_state()
     # set_mocks creates and finishes a root Stack when none exists; the language host instead runs the
     # program *inside* a new Stack (run_in_stack), so keep set_mocks from making its own.
     _settings.ROOT.set(_Sentinel())  # type: ignore[arg-type]
@@ -377,7 +350,8 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     error: Optional[BaseException] = None
     tb = ""
     try:
-        with program_event_loop() as loop, _program_environment(main_dir), \
+        with program_event_loop() as loop, program_environment(main_dir), \
+                lookups.lookup_forms(lambda token: aws_facts is None and lookups.is_lookup(token)), \
                 contextlib.redirect_stdout(sys.stderr):
             def run():
                 runpy.run_path(main_dir, run_name="__main__")
@@ -389,7 +363,7 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
                 error = e
                 tb = traceback.format_exc()
     finally:
-        _reset_runtime_state()
+        reset_runtime_state()
     if monitor.fatal_problems:
         raise InputError(list(dict.fromkeys(monitor.fatal_problems)))
     if error is not None:
@@ -399,4 +373,5 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
         raise InputError(type_problems)
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
                          preview=preview, source=stack_name, config=config_map,
-                         invokes=[(token, provider) for token, _, _, provider in monitor.invokes])
+                         invokes=[(token, provider) for token, _, _, provider in monitor.invokes],
+                         lookups=list(monitor.lookups))

@@ -34,10 +34,12 @@ def record_job(job: Job, plan: Plan) -> Recorded:
                 from .env_recording import record_in_env
                 from .stackfile import prepare_run
                 run = prepare_run(str(plan.program), sf.name, sf.config)
-                stack = record_in_env(plan.program_env, run, sf.name, preview=not plan.deployed)
+                stack = record_in_env(plan.program_env, run, sf.name, preview=not plan.deployed,
+                                      aws_facts=plan.aws_facts)
             else:
                 from .recorder import record_program
-                stack = record_program(str(plan.program), sf.name, sf.config, preview=not plan.deployed)
+                stack = record_program(str(plan.program), sf.name, sf.config, preview=not plan.deployed,
+                                       aws_facts=plan.aws_facts)
             in_stack_dir = plan.project is not None and Path(job.path).parent == Path(plan.project.stack_config_dir)
             return Recorded(label=label, stack=stack, stack_config=stack.config,
                             source=sf.name if in_stack_dir else job.path)

@@ -36,6 +36,8 @@ class RecordedStack:
     config: dict = dataclasses.field(default_factory=dict)  # the stack's config as the CLI hands it over
     # (token, provider reference "urn::id" or "" for the default provider) of each invoke the program made
     invokes: list = dataclasses.field(default_factory=list)
+    # (token, "facts" | "unknown", its arguments as text) of each lookup of existing infrastructure
+    lookups: list = dataclasses.field(default_factory=list)
 
     @property
     def root_urn(self) -> str:
@@ -77,6 +79,7 @@ def stack_from_json(data: dict) -> RecordedStack:
     fields = dict(data)
     fields["resources"] = [RecordedResource(**r) for r in data.get("resources", [])]
     fields["invokes"] = [tuple(i) for i in data.get("invokes", [])]
+    fields["lookups"] = [tuple(i) for i in data.get("lookups", [])]
     return RecordedStack(**fields)
 
 

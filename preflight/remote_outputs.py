@@ -52,6 +52,43 @@ def awsx_spec_types(inputs: dict) -> Any:
     return types
 
 
+def awsx_spec_names(inputs: dict) -> Any:
+    """(type, name) of each subnet spec awsx builds in each zone, ordered as awsx creates them (public, private,
+    isolated), or UNKNOWN."""
+    specs = inputs.get("subnetSpecs")
+    if specs is None:
+        return [(t, None) for t in _DEFAULT_AWSX_SPECS]
+    types = awsx_spec_types(inputs)
+    if types is UNKNOWN:
+        return UNKNOWN
+    named = [(s["type"].capitalize(), s.get("name") if isinstance(s.get("name"), str) else None)
+             for s in specs if s["type"].lower() != "unused"]
+    order = {"Public": 0, "Private": 1, "Isolated": 2}
+    return sorted(named, key=lambda x: order.get(x[0], 3))
+
+
+def awsx_preview_outputs(urn: str, inputs: dict) -> Optional[tuple[dict, dict]]:
+    """An awsx VPC's outputs at preview and their dependencies, as the engine hands them over when the awsx plugin
+    builds the VPC: every id unknown, each id list as long as the layout makes it, and each depending on the child
+    resources it is made from (`aws:ec2/vpc:Vpc` <name> under the component, its subnets `<name>-<spec name or
+    type>-<zone number>` under that: pulumi-awsx `awsx/ec2/vpc.ts`, `subnetNaming.ts`). None when the layout is
+    computed."""
+    zones, specs = awsx_zone_count(inputs), awsx_spec_names(inputs)
+    if zones is UNKNOWN or specs is UNKNOWN:
+        return None
+    head, name = urn.rsplit("::", 1)
+    vpc_urn = f"{head}$aws:ec2/vpc:Vpc::{name}"
+    subnet_head = f"{head}$aws:ec2/vpc:Vpc$aws:ec2/subnet:Subnet::{name}"
+    outputs: dict = {"vpcId": UNKNOWN}
+    deps: dict = {"vpcId": [vpc_urn]}
+    for kind, key in _AWSX_ID_LISTS.items():
+        urns = [f"{subnet_head}-{spec_name or kind.lower()}-{z + 1}"
+                for z in range(zones) for t, spec_name in specs if t == kind]
+        outputs[key] = [UNKNOWN] * len(urns)
+        deps[key] = urns
+    return outputs, deps
+
+
 class UnknownRemoteOutputs(Exception):
     """A deployed recording needs outputs that the component's inputs do not determine."""
 

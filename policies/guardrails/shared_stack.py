@@ -117,6 +117,11 @@ class SharedStackServicer(_Base):
             resource.dependencies.extend(by_urn[d] for d in dependencies if d in by_urn)
             for key, urns in property_dependencies.items():
                 resource.property_dependencies[key] = [by_urn[u] for u in urns if u in by_urn]
+            # URNs the SDK drops (no resource of the stack has them), kept for the model: an input wired from a
+            # remote component's output depends on the children that output is made from (an awsx VPC's
+            # subnets), which a recording without the component's plugin does not hold (model/index.py).
+            outside = {k: sorted(u for u in urns if u not in by_urn) for k, urns in property_dependencies.items()}
+            resource.outside_dependencies = {k: v for k, v in outside.items() if v}
         return resources
 
     def AnalyzeStack(self, request, _context):

@@ -169,4 +169,4 @@ def test_unanswered_invoke_is_named():
     cfg = dict(load_stack_file(PROGRAM / "stacks" / "Pulumi.prod.yaml").config, **{"fixture-net:fail": "invoke"})
     with pytest.raises(InputError) as e:
         record_program(PROGRAM, "prod", cfg)
-    assert "aws:ec2/getVpc:getVpc" in e.value.problems[0]
+    assert "aws:rds/getEngineVersion:getEngineVersion" in e.value.problems[0]

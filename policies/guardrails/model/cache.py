@@ -8,18 +8,22 @@ the model is rebuilt per policy: slower, same verdicts. Rule results are cached 
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Mapping, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 
 from .builder import build_model
 from .network import NetworkModel
 
 _lock = threading.Lock()
-_last: list = [None, None]  # [the resources list (kept alive so its identity stays unique), its model]
+# [the resources list (kept alive so its identity stays unique), the facts it was built with, its model]
+_last: list = [None, None, None]
 
 
-def model_for(resources: Sequence[Any], component_inputs: Mapping[str, Dict[str, Any]]) -> NetworkModel:
-    """The model of `resources` (the list a stack policy got), built on first use in one AnalyzeStack."""
+def model_for(resources: Sequence[Any], component_inputs: Mapping[str, Dict[str, Any]],
+              existing_network: Optional[Mapping[str, Any]] = None) -> NetworkModel:
+    """The model of `resources` (the list a stack policy got) and the existing-network facts of the config,
+    built on first use in one AnalyzeStack."""
     with _lock:
-        if _last[0] is not resources:
-            _last[0], _last[1] = resources, build_model(resources, component_inputs)
-        return _last[1]
+        if _last[0] is not resources or _last[1] is not existing_network:
+            _last[0], _last[1], _last[2] = resources, existing_network, build_model(
+                resources, component_inputs, existing_network)
+        return _last[2]

@@ -11,6 +11,10 @@ from . import types as T
 from .values import UNKNOWN, get, is_unknown, tri_bool
 
 
+# In the URN of a stand-in for existing infrastructure (model/existing_network.py): not in the stack, it exists.
+EXISTING_MARK = "#existing:"
+
+
 class Res:
     """One stack resource with plain props and dependency URNs."""
     __slots__ = ("urn", "type", "name", "props", "deps", "pdeps", "parent", "anchor")
@@ -28,7 +32,12 @@ class Res:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.anchor})"
+        return self.name if self.existing else f"{self.name} ({self.anchor})"
+
+    @property
+    def existing(self) -> bool:
+        """A stand-in for infrastructure that exists outside the stack (given as AWS facts)."""
+        return EXISTING_MARK in self.urn
 
     @property
     def inferred(self) -> bool:

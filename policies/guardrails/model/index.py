@@ -45,6 +45,8 @@ class StackIndex:
         # what resolves through them (subnets, their order in messages) must not.
         pdeps = {k: sorted({d.urn if hasattr(d, "urn") else d for d in v})
                  for k, v in (pr.property_dependencies or {}).items()}
+        for k, urns in (getattr(pr, "outside_dependencies", None) or {}).items():  # shared_stack.py
+            pdeps[k] = sorted(set(pdeps.get(k, ())) | set(urns))
         deps = sorted({d.urn if hasattr(d, "urn") else d for d in (pr.dependencies or [])})
         res = Res(urn, pr.resource_type, pr.name, props, deps, pdeps, parent)
         self.by_urn[urn] = res

@@ -11,6 +11,7 @@ from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, ResourceValidat
 
 from .. import analysis
 from ..model import model_for
+from ..model.existing_network import facts_in
 from ..model.entities import Res
 from ..model.network import NetworkModel
 from ..model.values import plain, proxy_target
@@ -99,7 +100,7 @@ class Rule:
 
         def validate_stack(args, report_violation):
             run = analysis.current()
-            model = model_for(args.resources, run.component_inputs)
+            model = model_for(args.resources, run.component_inputs, facts_in(run.policy_config))
             for f in self.results(model, self.settings(run)):
                 if self.reports_undecidable or not f.undecidable:
                     report_violation(f.message, f.urn)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from .. import analysis
+from ..model.existing_network import CONFIG_KEY, DOCUMENT_KEYS
 from .base import Finding, Rule, undecided
 
 NAME = "eks-guardrails-undecidable"
@@ -36,4 +37,13 @@ def make(rules):
                     "route whose target cannot tell egress, subnets wired from a component's outputs), each with the "
                     "user's settings of the policy concerned.",
         source="pulumi_policy reports with the reporting policy's enforcement level only; see docs/policies.md.",
-        check=check, enforcement=EnforcementLevel.ADVISORY, reports_undecidable=True)
+        check=check, enforcement=EnforcementLevel.ADVISORY, reports_undecidable=True,
+        config_properties={CONFIG_KEY: {
+            "type": "object",
+            "description": "Facts about existing infrastructure the stack uses but does not manage (a shared VPC), "
+                           "as the AWS CLI prints them: the documents of aws ec2 describe-vpcs, describe-subnets, "
+                           "describe-route-tables, describe-security-groups, describe-vpc-endpoints and "
+                           "describe-nat-gateways merged into one object, and describe-vpc-attribute documents in "
+                           "a list under VpcAttributes. Every policy reads them (they decide what ids outside the "
+                           "stack leave undecided); see docs/policies.md, existing infrastructure.",
+            "properties": {k: {"type": "array", "items": {"type": "object"}} for k in DOCUMENT_KEYS}}})

@@ -29,13 +29,14 @@ def check(model, cfg):
                if (e.type == "Interface" and e.service in required) or (e.type == "Gateway" and e.service == "s3")]
         if not eps:
             continue  # eks-isolated-nodes-privatelink reports missing endpoints
+        eps = [e for e in eps if not e.res.existing]  # endpoints that exist already (AWS facts) need no ordering
         for ng in c.node_groups:
             if ng.is_fargate or id(ng) not in isolated | possible:
                 continue  # Fargate pods are scheduled after the cluster exists; nodes with egress need no endpoints
             starts = [r.urn for r in ng.dependency_roots] + list(model.ancestors(ng.res.urn))
             targets = {e.res.urn: _stand_ins(model, e) for e in eps}
             reached = model.depends_on(starts, set().union(*targets.values()))
-            missing = [e for e in eps if not (targets[e.res.urn] & reached)]
+            missing = [e for e in eps if not (targets[e.res.urn] & reached)] if eps else []
             if not missing:
                 continue
             text = (f"node group {ng.label} of cluster {c.res.name} does not depend on the PrivateLink endpoints "

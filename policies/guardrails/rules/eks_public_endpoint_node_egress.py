@@ -1,7 +1,9 @@
 """eks-public-endpoint-node-egress: with only the public endpoint, every node subnet reaches it."""
 from __future__ import annotations
 
-from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr
+import ipaddress
+
+from ..model.values import UNKNOWN, as_list, cidr_within, is_open_cidr, is_unknown
 from ..model.egress import node_public_ip
 from .base import Finding, Rule, undecided
 from .subnet_facts import route_facts
@@ -52,6 +54,13 @@ def check(model, cfg):
                         if outside and not cidr_unknowns:
                             bad.append(f"{s.res.label} egresses through NAT gateway {n.res.name} whose Elastic IP "
                                        f"{', '.join(outside)} is not in publicAccessCidrs {known_cidrs}")
+                        elif (not complete or outside) and not inferred and restricted is True and \
+                                not cidr_unknowns and _fresh_from_amazon(n) and not _could_hold_new_address(known_cidrs):
+                            bad.append(f"{s.res.label} egresses through NAT gateway {n.res.name}, whose Elastic IP is "
+                                       "allocated from Amazon's pool when it is created, so the publicAccessCidrs "
+                                       f"{known_cidrs}, fixed before it exists, cannot hold it (compute them from the "
+                                       "Elastic IP, e.g. eip.public_ip.apply(lambda ip: [f\"{ip}/32\", ...]), or "
+                                       "enable the private endpoint)")
                         elif (not complete or outside) and not inferred:
                             unsure.append(f"{s.res.label}: the Elastic IP of NAT gateway {n.res.name} or the "
                                           "publicAccessCidrs are unknown")
@@ -93,6 +102,37 @@ def check(model, cfg):
                               f"reach the API server: {'; '.join(bad)}.")
             elif bad or unsure:
                 yield undecided(ng.res.anchor, NAME, f"node group {ng.label}: {'; '.join(bad + unsure)}.")
+
+
+def _fresh_from_amazon(nat) -> bool:
+    """The NAT gateway's Elastic IPs are all created by this stack, from Amazon's pool: no address asked for
+    (`address`), no BYOIP or customer-owned pool (Amazon EC2 User Guide, Elastic IP addresses: an address is
+    allocated from Amazon's pool of public IPv4 addresses unless one of these is given), none known yet."""
+    if not nat.eips or not nat.eip_complete:
+        return False
+    for e in nat.eips:
+        if e.inferred or e.existing or e.type != "aws:ec2/eip:Eip":
+            return False
+        if e.p("address") is not None or e.p("customerOwnedIpv4Pool") is not None:
+            return False
+        if e.p("publicIpv4Pool") not in (None, "amazon"):
+            return False
+        ip = e.p("publicIp")
+        if isinstance(ip, str) and not is_unknown(ip):
+            return False
+    return True
+
+
+def _could_hold_new_address(cidrs) -> bool:
+    """Whether a CIDR is wide enough (a /8 or wider) to hold an address Amazon allocates by chance: then only
+    the address itself can tell."""
+    for c in cidrs:
+        try:
+            if ipaddress.ip_network(c, strict=False).prefixlen <= 8:
+                return True
+        except ValueError:
+            return True
+    return False
 
 
 def _other_target(subnet) -> str:

@@ -79,27 +79,22 @@ CASES = [
          notes_preview=(rf"\[{PRIVATELINK}\].*transit gateway",), notes_export=(rf"\[{PRIVATELINK}\].*transit gateway",)),
     Case("awsx-template", "dev", (), "vpc-igw, vpc-nat: awsx defaults (public subnets with IGW + public IPs, "
          "private subnets behind one NAT per AZ); default node group in the private subnets. At preview "
-         "privateSubnetIds names only the VPC component, and nodes without public IPs in its public subnets would not "
-         "reach the endpoint: a note there, decided from the export", open_endpoint=True,
-         notes_preview=(rf"\[{PUBLIC_EGRESS}\].*awsx",)),
+         "privateSubnetIds depends on the VPC's private subnets (the id list's dependencies), so the tier is judged "
+         "there too: decided at preview", open_endpoint=True),
     Case("awsx-template", "private", (), "private-clusters: private-only endpoint with NAT egress needs no "
-         "endpoints; at preview the node subnets are some of the awsx VPC's id lists",
-         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
+         "endpoints; at preview the node subnets are the awsx VPC's private subnets (privateSubnetIds)"),
     Case("awsx-nat-none", "lab", (PRIVATELINK,), "private-clusters: NatGatewayStrategy.NONE leaves the private "
-         "subnets without egress and nodes get no public IP; no endpoints",
-         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
+         "subnets without egress and nodes get no public IP; no endpoints"),
     Case("awsx-subnet-specs", "prod", (PRIVATELINK,), "private-clusters: managed nodes in awsx Isolated subnets, "
-         "no endpoints. At preview the wire says only that the node group's subnetIds come from the VPC component, "
-         "not which of its id lists (public/private/isolated): undecided there, a failure once ids are known",
-         mandatory_preview=(), notes_preview=(rf"\[{PRIVATELINK}\].*awsx", rf"\[{NODE_SUBNETS}\].*awsx")),
+         "no endpoints. At preview the node group's subnetIds depend on the isolated subnets the id list is made "
+         "of, so the failure is decided at preview, as once ids are known"),
     Case("awsx-endpoints", "prod", (), "private-clusters: vpcEndpointSpecs (strategy Auto) give every required "
          "interface endpoint with private DNS in each AZ, the S3 gateway on every route table, 443 from the VPC"),
     Case("awsx-raw-endpoints", "prod", (), "private-clusters: awsx VPC without NAT, raw interface endpoints with "
          "private DNS in its private subnets (443 from the VPC), the S3 gateway from vpcEndpointSpecs on every "
          "route table, node group after the endpoints and the VPC"),
     Case("awsx-dns-default", "prod", (VPC_DNS,), "cluster-endpoint: a private endpoint needs enableDnsHostnames and "
-         "enableDnsSupport; awsx passes enableDnsHostnames through unset, and AWS's default for a new VPC is off",
-         notes_preview=(rf"\[{NODE_SUBNETS}\].*awsx",)),
+         "enableDnsSupport; awsx passes enableDnsHostnames through unset, and AWS's default for a new VPC is off"),
     Case("default-vpc", "dev", (), "default-vpc: default subnets are public; nodes get public IPs "
          "(pulumi-eks default) and reach the public endpoint", open_endpoint=True),
     Case("default-vpc", "private", (NODE_SUBNETS, NODE_PUBLIC_IP), "default-vpc + this pack's posture: a "

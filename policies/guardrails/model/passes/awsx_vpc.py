@@ -21,9 +21,11 @@ defaults imply (pulumi-awsx 3.11, `awsx/ec2/vpc.ts`):
 
 The id outputs (`vpcId`, `publicSubnetIds`, `privateSubnetIds`, `isolatedSubnetIds`; zone-major order), when
 known, become the ids of the synthesized resources, so cluster inputs holding those ids (an export) resolve
-exactly. Inputs wired from the component at preview carry only the component's URN in their property
-dependencies: which of its id lists they hold is unknown, so they resolve to every subnet of the component as
-*candidates* (`NetworkModel.component_subnets`).
+exactly. At preview the ids are unknown, but each id list depends on the subnets it is made from (the engine
+hands the component's output dependencies on: `<vpc name>-private-1`, ... under the component's `aws:ec2/vpc:Vpc`),
+so an input given `private_subnet_ids` depends on exactly those: the synthesized subnets answer to those URNs too,
+and the tier is judged. An input that depends on the component alone (its URN, nothing more) resolves to every
+subnet of the component as *candidates* (`NetworkModel.component_subnets`).
 """
 from __future__ import annotations
 
@@ -102,6 +104,15 @@ class _Layout:
     def _res(self, type_: str, name: str, props: Dict[str, Any]) -> Res:
         return self.ctx.inferred_res(self.comp, type_, name, props)
 
+    def _child(self, type_: str, name: str, props: Dict[str, Any], chain: str) -> Res:
+        """An inferred child that awsx creates under `chain` (the qualified types between the component and it):
+        also found by the URN the real child has, the URN a preview gives inputs wired from the component's id
+        outputs as their dependencies (preflight/remote_outputs.py, awsx_preview_outputs)."""
+        res = self._res(type_, name, props)
+        head = self.comp.urn.rsplit("::", 1)[0]
+        self.m.by_urn.setdefault(f"{head}{chain}${type_}::{name}", res)
+        return res
+
     def build(self) -> None:
         m, comp, p = self.m, self.comp, self.comp.props
         strategy = p.get("vpcEndpointStrategy") or "Legacy"
@@ -114,7 +125,7 @@ class _Layout:
         vpc_props = {"id": p.get("vpcId"), "cidrBlock": cidr,
                      "enableDnsSupport": p.get("enableDnsSupport", True if auto_dns else None),
                      "enableDnsHostnames": p.get("enableDnsHostnames", True if auto_dns else None)}
-        vpc = Vpc(self._res(T.VPC, comp.name, vpc_props))
+        vpc = Vpc(self._child(T.VPC, comp.name, vpc_props, ""))
         m.vpcs[vpc.res.urn] = vpc
         m.component_vpcs[comp.urn] = vpc
         igw = self._res(T.IGW, comp.name, {})
@@ -137,8 +148,8 @@ class _Layout:
                 counters[kind] = k + 1
                 id_list = ids.get(kind)
                 sid = id_list[k] if isinstance(id_list, list) and k < len(id_list) else None
-                s = Subnet(self._res(T.SUBNET, name, {"id": sid, "availabilityZone": zone,
-                                                              "mapPublicIpOnLaunch": kind == "Public"}))
+                s = Subnet(self._child(T.SUBNET, name, {"id": sid, "availabilityZone": zone,
+                                                        "mapPublicIpOnLaunch": kind == "Public"}, f"${T.VPC}"))
                 s.vpc, s.kind = vpc, kind
                 rt = RouteTable(self._res(T.ROUTE_TABLE, name, {}))
                 rt.vpc = vpc
