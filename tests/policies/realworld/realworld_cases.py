@@ -32,6 +32,7 @@ NODE_SUBNETS = "eks-private-endpoint-node-subnets"
 NODE_PUBLIC_IP = "eks-private-endpoint-no-node-public-ip"
 PUBLIC_EGRESS = "eks-public-endpoint-node-egress"
 VPC_DNS = "eks-private-endpoint-vpc-dns"
+ENDPOINT_HTTPS = "eks-privatelink-endpoint-https"
 
 # What the referenced network stack of `stack-reference` exports once deployed (its ids are not in this stack).
 NETWORK_STACK_OUTPUTS = {"acme/network/prod": {
@@ -123,6 +124,28 @@ CASES = [
          "SecurityGroupRule whose source_security_group_id is the cluster security group"),
     Case("launch-template-asg", "dev", (), "vpc-igw: the launch template gives the nodes public IPs in subnets "
          "that do not map them", open_endpoint=True),
+    Case("main-route-table", "nat", (), "Amazon VPC User Guide, route tables: a subnet without an explicit "
+         "association uses the main route table; here a MainRouteTableAssociation points at a table whose separate "
+         "aws.ec2.Route sends 0.0.0.0/0 to a NAT gateway, so the private-only cluster's nodes have egress (private-clusters)"),
+    Case("main-route-table", "local-only", (PRIVATELINK,), "route tables + private-clusters: the main table has "
+         "only the local route, so nodes on it have no egress and no endpoints exist"),
+    Case("nat-instance", "dev", (), "Amazon VPC User Guide, NAT instances: egress through an instance depends on its "
+         "own configuration (source/destination check, masquerading), which no property shows: undecided",
+         notes_preview=(rf"\[{PRIVATELINK}\].*network interface",), notes_export=(rf"\[{PRIVATELINK}\]",)),
+    Case("two-clusters", "prod", (PRIVATELINK,), "private-clusters: the private-only cluster `internal` has isolated "
+         "nodes and no endpoints; the public-only cluster `edge` in the same VPC needs none (cluster-endpoint: its "
+         "nodes reach the endpoint through public IPs), so only `internal` is reported", open_endpoint=True),
+    Case("restricted-cidrs-nat", "fixed", (PUBLIC_EGRESS,), "cluster-endpoint: with only the public endpoint, nodes "
+         "behind a NAT gateway reach the API from its Elastic IP, which must be in publicAccessCidrs; a new Elastic IP "
+         "comes from Amazon's pool (EC2 User Guide, Elastic IP addresses), so a list fixed before it exists cannot "
+         "hold it: decided at preview as well as from the export"),
+    Case("restricted-cidrs-nat", "with-nat", (), "cluster-endpoint: publicAccessCidrs computed from the NAT's Elastic "
+         "IP hold it; at preview the list itself is unknown, so the advisory CIDR check is undecided there",
+         notes_preview=(r"\[eks-public-access-cidrs\]",)),
+    Case("endpoint-sg-rules", "https", (), "private-clusters: the endpoints' security group admits 443 from the VPC "
+         "through standalone aws.vpc.SecurityGroupIngressRule resources"),
+    Case("endpoint-sg-rules", "http", (ENDPOINT_HTTPS,), "private-clusters (the endpoints serve HTTPS on 443): "
+         "standalone ingress rules that open only port 80 leave the nodes unable to reach them"),
     Case("launch-template-asg", "no-public-ip", (PUBLIC_EGRESS,), "cluster-endpoint, vpc-igw: public-only "
          "endpoint, nodes with neither a public IP nor a NAT gateway never reach it", open_endpoint=True),
 ]
