@@ -92,7 +92,7 @@ def test_node_stacks_get_ebs_csi_and_pod_identity_with_pinned_versions(stack):
     (cni_role,) = role_among(run, cni.property_dependencies["roleArn"])
     assert trusted_by_pod_identity(run.by_urn(cni_role)) and role_policies(run, cni_role) == {"AmazonEKS_CNI_Policy"}
     # Add-ons report ACTIVE only once their pods run: they wait for the nodes; EBS CSI for the agent.
-    nodes = next(r for r in run.registrations if r.type in ("eks:index:ManagedNodeGroup", "eks:index:NodeGroupV2"))
+    nodes = next(r for r in run.registrations if r.type in ("eks:index:ManagedNodeGroup", "aws:autoscaling/group:Group"))
     assert nodes.urn in addons["eks-pod-identity-agent"].dependencies
     assert nodes.urn in addons["aws-ebs-csi-driver"].dependencies
     assert addons["eks-pod-identity-agent"].urn in addons["aws-ebs-csi-driver"].dependencies
