@@ -87,9 +87,11 @@ bench: env pulumi-cli policy-venv
 	$(PY) bench/cli_bench.py
 
 ## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
+## [ACCESS="arn:aws:iam::<account>:role/payments-admins=cluster-admin ..."] [VPC_POOL=10.64.0.0/10]
 stack: env
 	@test -n "$(NAME)" -a -n "$(VARIANT)" -a -n "$(REGION)" || { echo "usage: make stack NAME=<team> VARIANT=<mode>-<plane> REGION=<region> [SET=\"key=value ...\"]" >&2; exit 2; }
-	$(PY) -m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)" $(foreach s,$(SET),--set "$(s)")
+	$(PY) -m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)" $(foreach s,$(SET),--set "$(s)") \
+	    $(foreach a,$(ACCESS),--access-entry "$(a)") $(if $(VPC_POOL),--vpc-pool "$(VPC_POOL)")
 
 ## schema: regenerate docs/stack-file.schema.json from the config model (stack_config/)
 schema: env

@@ -65,6 +65,8 @@ class InOrderAnalysis:
             say(f"warning: {w}")
         pack.notes.clear()
         pack.warnings.clear()
+        for w in recorded.stack.warnings:  # the program's own warnings (pulumi.log.warn), as `pulumi preview` shows them
+            say(f"warning: {recorded.source}: {w}")
         violations = pack.analyze(recorded.stack, stack_config=recorded.stack_config, snapshot=(kind == "export"))
         r = Result(source=recorded.source, resources=len(recorded.stack.resources), violations=violations,
                    pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0,

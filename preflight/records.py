@@ -36,6 +36,7 @@ class RecordedStack:
     config: dict = dataclasses.field(default_factory=dict)  # the stack's config as the CLI hands it over
     # (token, provider reference "urn::id" or "" for the default provider) of each invoke the program made
     invokes: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)  # the program's `pulumi.log.warn` lines, in order
 
     @property
     def root_urn(self) -> str:

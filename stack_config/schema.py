@@ -18,6 +18,7 @@ from .blocks import DNS1123_LABEL as _DNS1123_LABEL
 from .blocks import Block as _Block
 from .blocks import duplicates as _duplicates
 from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
+from .placeholders import refused_public_range
 from .platform import AccessEntrySettings, AddonsSettings
 
 EndpointAccess = Literal["public", "public-private", "private"]
@@ -223,6 +224,12 @@ class StackSettings(_Block):
             raise ValueError(f"not IPv4 CIDRs without host bits: {', '.join(map(repr, bad))}")
         if dups := _duplicates(value):
             raise ValueError(f"duplicate CIDRs: {', '.join(dups)}")
+        if refused := [f"{c!r} ({kind})" for c in value if (kind := refused_public_range(c))]:
+            raise ValueError(
+                f"{', '.join(refused)}: EKS refuses reserved addresses in the public endpoint's list (EKS User "
+                "Guide, config-cluster-endpoint), and no request over the internet comes from them; reach the API "
+                "from inside the VPC through the private endpoint (endpointAccess 'public-private') instead"
+            )
         return value
 
     @field_validator("cluster_log_types")
