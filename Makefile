@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight check-pins report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -42,6 +42,11 @@ program-envs: $(PROGRAM_ENV_STAMPS)
 ## preflight: offline preview of every stack in stacks/, checked by the policy pack in policies/
 preflight: env
 	$(PY) -m preflight --all
+
+## check-pins: with your AWS credentials, print every add-on and AMI pin of stack_config/pins.yaml that AWS does
+## not offer (aws eks describe-addon-versions, aws ssm get-parameter) [REGION=eu-west-1]
+check-pins: env
+	$(PY) -m eks_variants.check_pins $(if $(REGION),--region "$(REGION)")
 
 ## report: regenerate docs/variants/ (per stack: plan, network diagram, monthly cost, policy results; index.md)
 report: env
