@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight check-pins report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -42,6 +42,11 @@ program-envs: $(PROGRAM_ENV_STAMPS)
 ## preflight: offline preview of every stack in stacks/, checked by the policy pack in policies/
 preflight: env
 	$(PY) -m preflight --all
+
+## check-pins: with your AWS credentials, print every add-on and AMI pin of stack_config/pins.yaml that AWS does
+## not offer (aws eks describe-addon-versions, aws ssm get-parameter) [REGION=eu-west-1]
+check-pins: env
+	$(PY) -m eks_variants.check_pins $(if $(REGION),--region "$(REGION)")
 
 ## report: regenerate docs/variants/ (per stack: plan, network diagram, monthly cost, policy results; index.md)
 report: env
@@ -87,9 +92,11 @@ bench: env pulumi-cli policy-venv
 	$(PY) bench/cli_bench.py
 
 ## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
+## [ACCESS="arn:aws:iam::<account>:role/payments-admins=cluster-admin ..."] [VPC_POOL=10.64.0.0/10]
 stack: env
 	@test -n "$(NAME)" -a -n "$(VARIANT)" -a -n "$(REGION)" || { echo "usage: make stack NAME=<team> VARIANT=<mode>-<plane> REGION=<region> [SET=\"key=value ...\"]" >&2; exit 2; }
-	$(PY) -m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)" $(foreach s,$(SET),--set "$(s)")
+	$(PY) -m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)" $(foreach s,$(SET),--set "$(s)") \
+	    $(foreach a,$(ACCESS),--access-entry "$(a)") $(if $(VPC_POOL),--vpc-pool "$(VPC_POOL)")
 
 ## schema: regenerate docs/stack-file.schema.json from the config model (stack_config/)
 schema: env

@@ -7,6 +7,8 @@ import stack_config
 from components.variant import EksVariant, Environment, cluster_name_for, describe
 
 settings = stack_config.load()
+for warning in stack_config.warnings(settings):  # accepted, but probably not meant (documentation ranges)
+    pulumi.log.warn(warning)
 region = stack_config.region()
 stack_tags = {**settings.tags, "eks-variants/variant": settings.variant, "eks-variants/stack": pulumi.get_stack()}
 

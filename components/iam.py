@@ -12,9 +12,9 @@ NODE_POLICIES = (
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
     "AmazonEC2ContainerRegistryReadOnly",
-    # Session Manager instead of SSH (needs the ssm/ssmmessages/ec2messages endpoints in a private VPC).
-    "AmazonSSMManagedInstanceCore",
 )
+# Session Manager instead of SSH: only where the SSM agent can reach SSM (StackSettings.session_manager).
+SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
 
 FARGATE_POLICIES = ("AmazonEKSFargatePodExecutionRolePolicy",)
 
@@ -52,15 +52,17 @@ def _role_with_policies(
     return RoleWithPolicies(role, attachments)
 
 
-def node_role(name: str, partition: str, parent: pulumi.Resource) -> RoleWithPolicies:
-    """The role EC2 nodes assume: join the cluster, run the VPC CNI, pull from ECR."""
+def node_role(name: str, partition: str, parent: pulumi.Resource, session_manager: bool = False) -> RoleWithPolicies:
+    """The role EC2 nodes assume: join the cluster, run the VPC CNI, pull from ECR; with ``session_manager``
+    also ``AmazonSSMManagedInstanceCore`` (the SSM agent registers the node for Session Manager)."""
     trust = {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
         ],
     }
-    return _role_with_policies(name, trust, NODE_POLICIES, partition, parent)
+    policies = (*NODE_POLICIES, SESSION_MANAGER_POLICY) if session_manager else NODE_POLICIES
+    return _role_with_policies(name, trust, policies, partition, parent)
 
 
 def fargate_pod_execution_role(

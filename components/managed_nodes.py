@@ -29,6 +29,9 @@ class ManagedNodesArgs:
     - ``partition``: AWS partition for managed-policy ARNs.
     - ``tags``: the stack's tags, put on the instances, volumes and ENIs the group launches.
     - ``capacity_type``: ``on-demand`` or ``spot`` (the node group's ``capacityType``).
+    - ``kubernetes_version``: the node group's Kubernetes version, the cluster's: a bump updates the group
+      in place, and EKS replaces its nodes with the new version's AMI (EKS User Guide, update-managed-node-group).
+    - ``session_manager``: attach ``AmazonSSMManagedInstanceCore`` to the node role (where SSM is reachable).
     """
 
     cluster: eks.Cluster
@@ -38,6 +41,8 @@ class ManagedNodesArgs:
     partition: str
     tags: Mapping[str, str] = field(default_factory=dict)
     capacity_type: str = "on-demand"
+    session_manager: bool = False
+    kubernetes_version: Optional[str] = None
 
 
 class ManagedNodes(pulumi.ComponentResource):
@@ -56,7 +61,7 @@ class ManagedNodes(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ManagedNodesArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("eks-variants:nodes:ManagedNodes", name, None, opts)
-        self.role, attachments = node_role(f"{name}-node", args.partition, self)
+        self.role, attachments = node_role(f"{name}-node", args.partition, self, args.session_manager)
         # EKS User Guide, launch-templates: with a launch template the disk size goes into its block
         # device mapping (not the node group's diskSize); no AMI id, so EKS keeps choosing the AMI of
         # the cluster version and supplies the bootstrap user data.
@@ -94,6 +99,9 @@ class ManagedNodes(pulumi.ComponentResource):
                 version=self.launch_template.latest_version.apply(str),
             ),
             operating_system=eks.OperatingSystem.AL2023,
+            # Set, not left to the default (the cluster's version at creation only), so a kubernetesVersion
+            # bump reaches the nodes: EKS drains and replaces them, honouring pod disruption budgets.
+            version=args.kubernetes_version,
             opts=pulumi.ResourceOptions(parent=self, depends_on=attachments),
         )
         self.register_outputs({})

@@ -1,6 +1,11 @@
-"""Self-managed nodes on several instance types or on Spot: a launch template and an Auto Scaling group
-with a mixed-instances policy (pulumi-eks NodeGroupV2 builds one instance type per launch template and
-takes Spot only as a bid price, so this group is built from pulumi-aws resources)."""
+"""Every self-managed node group: a launch template and an Auto Scaling group with a mixed-instances policy
+(one override per instance type, one type included), built from pulumi-aws resources.
+
+pulumi-eks 4.4.0's ``NodeGroupV2`` is not used: its schema has no ``metadataOptions`` input (its launch template
+keeps the AL2023 AMI's hop limit 2, so any pod can take the node role), no instance refresh, no way to give
+it a launch template of ours, one instance type per group, and Spot only as a bid price. Here one launch
+template path serves every self-managed group: IMDSv2 with hop limit 1 as on managed nodes, a rolling
+instance refresh when the template changes, Cluster Autoscaler discovery tags."""
 
 from __future__ import annotations
 
@@ -15,6 +20,30 @@ import yaml
 
 from .node_capacity import NodeCapacity
 from .node_launch import METADATA_OPTIONS, tag_specifications
+
+
+# Rolling replacement, launch before terminate: at least 100 % of the desired capacity stays in service
+# and up to 150 % may run during the refresh, so a two-node group replaces one node at a time after its
+# successor is InService (StartInstanceRefresh API, RefreshPreferences: MinHealthyPercentage default 90,
+# MaxHealthyPercentage 100-200 "in service and healthy, or pending"; EC2 Auto Scaling User Guide, instance
+# maintenance policy: a minimum of 100 % launches replacements before terminating). skip_matching: a restarted refresh
+# leaves nodes already on the new template alone. Auto Scaling does not drain Kubernetes nodes: see the
+# README, "Upgrades".
+INSTANCE_REFRESH = aws.autoscaling.GroupInstanceRefreshArgs(
+    strategy="Rolling",
+    preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+        min_healthy_percentage=100, max_healthy_percentage=150, skip_matching=True,
+    ),
+)
+
+
+def autoscaler_discovery_tags(cluster_name: str) -> dict[str, str]:
+    """The Auto Scaling group tags Cluster Autoscaler's auto-discovery looks for
+    (``--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/<cluster>``;
+    kubernetes/autoscaler, cluster-autoscaler/cloudprovider/aws/README.md, "Auto-Discovery Setup"). EKS puts
+    them on the groups of managed node groups itself (EKS User Guide, managed-node-groups); self-managed
+    groups need them from us."""
+    return {"k8s.io/cluster-autoscaler/enabled": "true", f"k8s.io/cluster-autoscaler/{cluster_name}": "owned"}
 
 
 @dataclass(frozen=True)
@@ -80,9 +109,11 @@ def _encoded_user_data(cluster_name: str, endpoint, certificate_authority, servi
 class MixedInstancesNodeGroup(pulumi.ComponentResource):
     """Launch template (AL2023, IMDSv2 required with hop limit 1 as for managed nodes, encrypted gp3 root
     volume, the EKS cluster security group, a public IP only when asked, the stack's tags on what it
-    launches) and an Auto Scaling group whose mixed-instances
-    policy overrides the instance type; Spot uses the ``price-capacity-optimized`` strategy and capacity
-    rebalancing (EC2 Auto Scaling User Guide, allocation strategies)."""
+    launches) and an Auto Scaling group whose mixed-instances policy overrides the instance type (one
+    override per type; On-Demand tries them in the order given); Spot uses the ``price-capacity-optimized``
+    strategy and capacity rebalancing (EC2 Auto Scaling User Guide, allocation strategies). A rolling
+    instance refresh replaces running nodes when the template changes; the group carries Cluster
+    Autoscaler's discovery tags."""
 
     launch_template: aws.ec2.LaunchTemplate
     group: aws.autoscaling.Group
@@ -153,12 +184,21 @@ class MixedInstancesNodeGroup(pulumi.ComponentResource):
                     spot_allocation_strategy="price-capacity-optimized",
                 ),
             ),
+            # A new launch-template version (AMI or Kubernetes version bump, disk, tags) changes the
+            # mixed-instances policy, and that starts a rolling instance refresh (pulumi-aws
+            # autoscaling.Group, instance_refresh: "A refresh will always be triggered by a change in any of
+            # launch_configuration, launch_template, or mixed_instances_policy"; the version is the
+            # template's latest_version, not "$Latest", which would start none).
+            instance_refresh=INSTANCE_REFRESH,
             tags=[
                 aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=True)
                 for key, value in {**tags, f"kubernetes.io/cluster/{args.cluster_name}": "owned"}.items()
+            ] + [
+                aws.autoscaling.GroupTagArgs(key=key, value=value, propagate_at_launch=False)
+                for key, value in autoscaler_discovery_tags(args.cluster_name).items()
             ],
-            # The desired size belongs to the autoscaler once the group exists (as ignoreScalingChanges
-            # on the pulumi-eks groups).
+            # The desired size belongs to the autoscaler once the group exists (ignoreScalingChanges on
+            # managed node groups does the same): `pulumi up` does not reset it.
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=list(args.boot_after), ignore_changes=["desiredCapacity"]
             ),

@@ -175,6 +175,8 @@ class EksVariant(pulumi.ComponentResource):
                     partition=env.partition,
                     tags=tags,
                     capacity_type=nodes.capacity_type,
+                    session_manager=settings.session_manager,
+                    kubernetes_version=settings.kubernetes_version,
                 ),
                 opts=child,
             )
@@ -202,6 +204,7 @@ class EksVariant(pulumi.ComponentResource):
                     tags=tags,
                     capacity_type=nodes.capacity_type,
                     cluster_name_value=cluster_name,
+                    session_manager=settings.session_manager,
                 ),
                 opts=child,
             )

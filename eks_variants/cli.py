@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from .new_stack import Request, run, variants
+from .team_values import DEFAULT_VPC_POOL
 from .stack_schema import REPO_ROOT
 
 
@@ -28,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--region", required=True, metavar="REGION", help="the AWS region, e.g. eu-west-1")
     new.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="sets",
                      help="override a key (nodes.maxSize=6, kubernetesVersion=1.34, tags.cost-center=42); repeatable")
+    new.add_argument("--access-entry", action="append", default=[], metavar="ARN=ACCESS[:NS,...]", dest="access_entries",
+                     help="give an IAM role or user of your account Kubernetes access (ACCESS: cluster-admin, admin, edit, "
+                          "view; namespaces scope all but cluster-admin); repeatable. None: only the deploying identity")
+    new.add_argument("--vpc-pool", metavar="CIDR", default=DEFAULT_VPC_POOL,
+                     help=f"where the team's VPC range comes from: the first block that overlaps no stack file "
+                          f"(default {DEFAULT_VPC_POOL}; --set vpcCidr=... to choose one)")
     new.add_argument("--program", metavar="DIR", type=Path, default=REPO_ROOT,
                      help="project folder with Pulumi.yaml (default: this repository)")
     new.add_argument("--no-preflight", action="store_true", help="write and check the file, skip the preflight run")
@@ -41,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[list[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "new-stack":
-        return run(Request(team=args.name, variant=args.variant, region=args.region, sets=args.sets),
+        return run(Request(team=args.name, variant=args.variant, region=args.region, sets=args.sets,
+                           access_entries=args.access_entries, vpc_pool=args.vpc_pool),
                    program_dir=args.program.resolve(), check_with_preflight=not args.no_preflight)
     if args.command == "team-template":
         from .team_template import build

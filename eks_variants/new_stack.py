@@ -35,6 +35,7 @@ from preflight.stackfile import (TEAM_STACK_PREFIX, ConfigTypeErrors, Project, i
 from stack_config.schema import DataPlane, EndpointAccess
 
 from .stack_schema import MODELINE, REPO_ROOT, stack_file_schema
+from .team_values import DEFAULT_VPC_POOL, parse_access_entry, team_vpc_range, without_documentation_ranges
 
 _TEAM_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
@@ -54,6 +55,8 @@ class Request:
     variant: str
     region: str
     sets: list[str] = dataclasses.field(default_factory=list)
+    access_entries: list[str] = dataclasses.field(default_factory=list)  # `ARN=ACCESS[:NAMESPACE,...]`
+    vpc_pool: str = DEFAULT_VPC_POOL
 
 
 @dataclasses.dataclass
@@ -139,11 +142,12 @@ def apply_sets(config: dict[str, Any], sets: list[str], namespace: str, schema: 
 
 
 class _StackFileDumper(yaml.SafeDumper):
-    """Block mappings, flow lists: the reference stacks' style (`instanceTypes: [m6i.large]`)."""
+    """Block mappings, flow lists of scalars: the reference stacks' style (`instanceTypes: [m6i.large]`)."""
 
 
 _StackFileDumper.add_representer(
-    list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
+    list, lambda dumper, data: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=not any(isinstance(i, (dict, list)) for i in data)))
 
 
 def _header_comments(reference: Path) -> list[str]:
@@ -159,7 +163,9 @@ def _header_comments(reference: Path) -> list[str]:
 
 def render(request: Request, stack: str, reference: Path, config: dict[str, Any], project: Project) -> str:
     command = ["python", "-m", "eks_variants", "new-stack", request.team, "--variant", request.variant,
-               "--region", request.region, *(a for s in request.sets for a in ("--set", s))]
+               "--region", request.region, *(a for s in request.sets for a in ("--set", s)),
+               *(a for e in request.access_entries for a in ("--access-entry", e)),
+               *(["--vpc-pool", request.vpc_pool] if request.vpc_pool != DEFAULT_VPC_POOL else [])]
     lines = [
         MODELINE,
         f"# Team stack `{stack}`, owned by team {request.team}. Written by",
@@ -201,9 +207,14 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
     config = copy.deepcopy(load_stack_file(reference).config)
     config["aws:region"] = request.region
     config[f"{project.name}:tags"] = {"team": request.team}
+    notes, team_problems = _team_values(config, request, project, path)
     set_problems = apply_sets(config, request.sets, project.name, stack_file_schema(program_dir))
-    if set_problems:
-        raise InputError(set_problems)
+    if set_problems or team_problems:
+        raise InputError(set_problems + team_problems)
+    vpc_problems: list[str] = []
+    if _was_set(request, "vpcCidr", project):  # a range of the team's own: it must not overlap another stack
+        _, vpc_problems = team_vpc_range(project, None, request.vpc_pool, path,
+                                         chosen=config.get(f"{project.name}:vpcCidr"))
     # The CLI's view of the file (declared types, defaults from Pulumi.yaml), then the program's validation;
     # type errors come with the program's own errors, as preflight reports them (preflight/recorder.py).
     type_problems: list[str] = []
@@ -221,17 +232,51 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
         stack_config.choose_zones(offered["names"], offered["zoneIds"], settings.zone_count,
                                   settings.availability_zone_ids, request.region, project.name)
     except stack_config.StackConfigError as exc:
-        raise InputError(type_problems + exc.problems, source=_display(path)) from None
-    if type_problems:
-        raise InputError(type_problems, source=_display(path))
-    cidrs_key = f"{project.name}:publicAccessCidrs"
-    notes = []
-    if cidrs_key in config and not any(s.split("=", 1)[0] in ("publicAccessCidrs", cidrs_key) for s in request.sets):
-        # The reference's list is an example (documentation ranges): kept, it shuts the team out of kubectl.
-        notes.append(f"publicAccessCidrs {config[cidrs_key]} is the reference stack's example; give your own "
-                     f"ranges: --set 'publicAccessCidrs=[198.51.100.0/24]' (or edit {_display(path)})")
+        raise InputError(type_problems + exc.problems + vpc_problems, source=_display(path)) from None
+    if type_problems or vpc_problems:
+        raise InputError(type_problems + vpc_problems, source=_display(path))
     return Planned(path=path, stack=stack, text=render(request, stack, reference, config, project),
                    settings=settings, reference=reference, notes=notes)
+
+
+def _was_set(request: Request, key: str, project: Project) -> bool:
+    return any(s.split("=", 1)[0] in (key, f"{project.name}:{key}") for s in request.sets)
+
+
+def _team_values(config: dict[str, Any], request: Request, project: Project, path: Path) -> tuple[list[str], list[str]]:
+    """What the team gets instead of the reference's principals, example address ranges and VPC range
+    (``team_values.py``): (notes for the user, problems)."""
+    ns = project.name
+    notes: list[str] = []
+    problems: list[str] = []
+    config.pop(f"{ns}:accessEntries", None)
+    entries = []
+    for text in request.access_entries:
+        entry, problem = parse_access_entry(text)
+        problems += [problem] if problem else []
+        entries += [entry] if entry else []
+    if entries:
+        config[f"{ns}:accessEntries"] = entries
+    else:
+        notes.append("no accessEntries: only the identity that runs `pulumi up` gets access; give your team's roles "
+                     "with --access-entry ARN=cluster-admin (or edit the file)")
+    cidrs_key = f"{ns}:publicAccessCidrs"
+    if cidrs_key in config and not _was_set(request, "publicAccessCidrs", project):
+        kept, dropped = without_documentation_ranges(config[cidrs_key])
+        if dropped:
+            if kept:
+                config[cidrs_key] = kept
+            else:
+                del config[cidrs_key]
+            notes.append(f"publicAccessCidrs: left out the reference stack's documentation ranges {', '.join(dropped)} "
+                         "(they admit nobody); the public endpoint is open to 0.0.0.0/0 until you list your own: "
+                         f"--set 'publicAccessCidrs=[<your egress CIDR>]' (or edit {_display(path)})")
+    if not _was_set(request, "vpcCidr", project):
+        chosen, vpc_problems = team_vpc_range(project, config.get(f"{ns}:vpcCidr"), request.vpc_pool, path)
+        problems += vpc_problems
+        if chosen:
+            config[f"{ns}:vpcCidr"] = chosen
+    return notes, problems
 
 
 def write(planned: Planned) -> None:

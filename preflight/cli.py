@@ -124,6 +124,10 @@ def _run(args, gc_enabled: bool = True) -> int:
         return _stop(e.lines() + report_problems, args.json)
     if report_problems:
         return _stop(report_problems, args.json)
+    if args.all and plan.project is not None:
+        from .vpc_ranges import overlap_lines, stack_ranges
+        for line in overlap_lines(plan.project, stack_ranges(plan.project)):
+            say(f"warning: {line}")
     # The pack starts now: it boots while the program is imported and recorded.
     from .pack_process import PolicyPackProcess
     from .pipeline import InOrderAnalysis, StackRuns, settle_heap

@@ -67,6 +67,8 @@ class InOrderAnalysis:
             say(f"warning: {w}")
         pack.notes.clear()
         pack.warnings.clear()
+        for w in recorded.stack.warnings:  # the program's own warnings (pulumi.log.warn), as `pulumi preview` shows them
+            say(f"warning: {recorded.source}: {w}")
         violations = pack.analyze(recorded.stack, stack_config=recorded.stack_config, snapshot=(kind == "export"))
         violations += lookup_notes(recorded.stack.lookups, recorded.stack.root_urn, _level(pack, NOTE_POLICY),
                                    pack.name, pack.version)

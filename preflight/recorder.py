@@ -13,6 +13,7 @@ signature), dependencies and propertyDependencies.
 from __future__ import annotations
 
 import contextlib
+import logging
 import runpy
 import sys
 import threading
@@ -111,6 +112,7 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.check_errors: list[str] = []  # what the provider's Check would refuse (auto-naming)
         self.naming = NamingContext(stack=stack, project=project, organization="organization", config=config)
         self.fatal_problems: list[str] = []
+        self.warnings: list[str] = []  # what the program logs with pulumi.log.warn (the CLI shows these)
         self._lock = threading.RLock()
 
     # Engine URN format (pkg/resource/deploy/source_eval.go + resource.NewURN): a child's qualified
@@ -283,6 +285,21 @@ class RecordingMonitor(_mocks.MockMonitor):
         return resp
 
 
+class _WarningLog(logging.Logger):
+    """The logger the mock engine writes the program's log calls to: keeps the warnings (and errors), drops
+    debug and info, as `pulumi preview` shows the former by default."""
+
+    def __init__(self, sink: list):
+        super().__init__("preflight.program", logging.WARNING)
+        self.sink = sink
+
+    def warning(self, msg, *args, **kwargs):  # noqa: D102
+        self.sink.append(str(msg))
+
+    def error(self, msg, *args, **kwargs):  # noqa: D102
+        self.sink.append(str(msg))
+
+
 class _Sentinel:
     pass
 
@@ -342,7 +359,7 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     # program *inside* a new Stack (run_in_stack), so keep set_mocks from making its own.
     _settings.ROOT.set(_Sentinel())  # type: ignore[arg-type]
     pulumi.runtime.set_mocks(mocks, project=project_name, stack=stack_name, preview=preview,
-                             monitor=monitor, organization="organization")
+                             monitor=monitor, organization="organization", logger=_WarningLog(monitor.warnings))
     _settings.ROOT.set(None)
     _settings.SETTINGS.root_directory = program_dir
     pulumi.runtime.set_all_config(config_map, secret_keys)
@@ -374,4 +391,4 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     return RecordedStack(name=stack_name, project=project_name, resources=list(monitor.recorded),
                          preview=preview, source=stack_name, config=config_map,
                          invokes=[(token, provider) for token, _, _, provider in monitor.invokes],
-                         lookups=list(monitor.lookups))
+                         lookups=list(monitor.lookups), warnings=list(monitor.warnings))

@@ -38,6 +38,7 @@ class RecordedStack:
     invokes: list = dataclasses.field(default_factory=list)
     # (token, "facts" | "unknown", its arguments as text) of each lookup of existing infrastructure
     lookups: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)  # the program's `pulumi.log.warn` lines, in order
 
     @property
     def root_urn(self) -> str:

@@ -3,6 +3,7 @@
 from .errors import StackConfigError
 from .availability_zones import Zone, choose_zones
 from .loader import check, load, region, validate
+from .placeholders import warnings
 from .schema import StackSettings
 
-__all__ = ["StackConfigError", "StackSettings", "Zone", "check", "choose_zones", "load", "region", "validate"]
+__all__ = ["StackConfigError", "StackSettings", "Zone", "check", "choose_zones", "load", "region", "validate", "warnings"]

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 Problem = tuple[str, str]  # (key path without namespace, message)
 
-from .schema import BASELINE_INTERFACE_SERVICES, OPEN_TO_WORLD, instance_architecture
+from .schema import BASELINE_INTERFACE_SERVICES, OPEN_TO_WORLD, SESSION_MANAGER_SERVICES, instance_architecture
 
 # Data planes whose nodes run in the workload subnets on EC2 (built here, or launched by Auto Mode).
 _EC2_PLANES = ("managed", "self-managed", "auto")
@@ -93,6 +93,25 @@ def check_addons(raw: dict[str, Any]) -> list[Problem]:
                  "the EBS CSI driver gets its IAM role through Pod Identity, which addons.podIdentityAgent "
                  "false leaves out; set ebsCsiDriver false too, or keep the agent")]
     return []
+
+
+def check_session_manager(raw: dict[str, Any]) -> list[Problem]:
+    """``nodes.sessionManager: true`` on a ``private`` stack needs the SSM endpoints: without egress the
+    agent reaches SSM only through ``ssm``, ``ssmmessages`` and ``ec2messages`` interface endpoints (AWS
+    Systems Manager User Guide, setup-create-vpc)."""
+    mode, _ = _mode_and_plane(raw)
+    nodes = raw.get("nodes")
+    if mode != "private" or not isinstance(nodes, dict) or nodes.get("sessionManager") is not True:
+        return []
+    block = raw.get("privateLink") if isinstance(raw.get("privateLink"), dict) else {}
+    listed = block.get("extraServices") if isinstance(block.get("extraServices"), list) else []
+    missing = [s for s in SESSION_MANAGER_SERVICES if s not in listed]
+    if not missing:
+        return []
+    return [("nodes.sessionManager",
+             f"Session Manager cannot reach nodes without internet egress unless privateLink.extraServices lists "
+             f"{', '.join(SESSION_MANAGER_SERVICES)} (missing: {', '.join(missing)}); add them, or remove "
+             "sessionManager")]
 
 
 def check_nat_gateways(raw: dict[str, Any]) -> list[Problem]:
@@ -180,6 +199,7 @@ CROSS_CHECKS: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = (
     check_node_sizes,
     check_instance_architectures,
     check_addons,
+    check_session_manager,
     check_nat_gateways,
     check_public_access_cidrs,
     check_private_link,

@@ -5,7 +5,7 @@ support (EKS User Guide, "Understand the Kubernetes version lifecycle on EKS"). 
 the versions inside standard or extended support on the date in ``CHECKED_ON``.
 
 Everything that would otherwise float to "latest" on every ``pulumi up`` (and so roll nodes or restart
-system pods on an unrelated change) is pinned here per Kubernetes version: the kube-proxy, VPC CNI and
+system pods on an unrelated change) is pinned per Kubernetes version, as data in ``pins.yaml``: the kube-proxy, VPC CNI and
 CoreDNS add-on versions, and the EKS-optimized Amazon Linux 2023 AMI release of self-managed nodes.
 
 Bump procedure (one pull request, reviewed like any other change that rolls nodes):
@@ -23,16 +23,18 @@ Bump procedure (one pull request, reviewed like any other change that rolls node
        aws ssm get-parameter --region <region> --name "$(.venv/bin/python -c \\
            'from stack_config.kubernetes_versions import ami_parameter; print(ami_parameter("V", "vYYYYMMDD"))')"
 
-2. Edit ``PINS`` (and ``SUPPORTED_VERSIONS`` when EKS adds or retires a version), set ``CHECKED_ON``.
+2. Edit ``pins.yaml`` beside this file (and ``SUPPORTED_VERSIONS`` when EKS adds or retires a version), set
+   ``checkedOn``; ``make check-pins`` (``tools/check_pins.py``) then lists every pin AWS does not offer.
 3. ``make test`` and ``make preflight``; ``pulumi preview`` on a stack shows the add-on updates and, for
-   self-managed nodes, a launch-template change (an instance refresh).
+   self-managed nodes, a launch-template change (a rolling instance refresh; docs/operations.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-CHECKED_ON = "2026-12-01"
+import yaml
 
 # Oldest first. 1.32 leaves extended support on 2027-03-23; 1.36 is the newest EKS release.
 SUPPORTED_VERSIONS: tuple[str, ...] = ("1.32", "1.33", "1.34", "1.35", "1.36")
@@ -52,24 +54,29 @@ class ReleasePins:
     ebs_csi_driver: str
 
 
-# Sources (read 2026-12-01): kube-proxy and CoreDNS from the EKS User Guide pages managing-kube-proxy and
-# managing-coredns ("latest version of the Amazon EKS add-on type for each Kubernetes version"); VPC CNI
-# from vpc-add-on-update (v1.20.0-eksbuild.1, one CNI release serves every supported version); the AMI
-# release v20260818 from awslabs/amazon-eks-ami releases. Not verified against an AWS account here.
-# The Pod Identity agent and EBS CSI driver builds (one release of each serves every supported version)
-# are taken from public configurations; this session had no AWS account to run the command above.
-_AMI_RELEASE = "v20260818"
-_VPC_CNI = "v1.20.0-eksbuild.1"
-_POD_IDENTITY_AGENT = "v1.3.8-eksbuild.2"
-_EBS_CSI_DRIVER = "v1.48.0-eksbuild.2"
-_STORAGE_AND_IDENTITY = (_POD_IDENTITY_AGENT, _EBS_CSI_DRIVER)
-PINS: dict[str, ReleasePins] = {
-    "1.32": ReleasePins("v1.32.13-eksbuild.16", _VPC_CNI, "v1.11.4-eksbuild.40", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
-    "1.33": ReleasePins("v1.33.10-eksbuild.13", _VPC_CNI, "v1.12.4-eksbuild.18", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
-    "1.34": ReleasePins("v1.34.6-eksbuild.13", _VPC_CNI, "v1.13.2-eksbuild.11", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
-    "1.35": ReleasePins("v1.35.3-eksbuild.13", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
-    "1.36": ReleasePins("v1.36.0-eksbuild.14", _VPC_CNI, "v1.14.3-eksbuild.3", _AMI_RELEASE, *_STORAGE_AND_IDENTITY),
+# The add-on name (as `aws eks describe-addon-versions --addon-name` takes it) of each ReleasePins field.
+ADDON_NAMES: dict[str, str] = {
+    "kube_proxy": "kube-proxy",
+    "vpc_cni": "vpc-cni",
+    "coredns": "coredns",
+    "pod_identity_agent": "eks-pod-identity-agent",
+    "ebs_csi_driver": "aws-ebs-csi-driver",
 }
+PINS_FILE = Path(__file__).with_name("pins.yaml")
+
+
+def _load_pins(path: Path = PINS_FILE) -> tuple[str, dict[str, ReleasePins]]:
+    """``pins.yaml``: the data (values and their sources) in one file, checked by ``make check-pins``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pins = {
+        str(version): ReleasePins(ami_release=str(entry["amiRelease"]),
+                                  **{field: str(entry[addon]) for field, addon in ADDON_NAMES.items()})
+        for version, entry in data["versions"].items()
+    }
+    return str(data["checkedOn"]), pins
+
+
+CHECKED_ON, PINS = _load_pins()
 
 
 def pins_for(version: str) -> ReleasePins:

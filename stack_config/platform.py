@@ -9,6 +9,7 @@ from typing import Literal, Optional
 from pydantic import Field, ValidationInfo, field_validator
 
 from .blocks import DNS1123_LABEL, Block, duplicates
+from .placeholders import documentation_account
 
 # EKS access policies by access level (EKS User Guide, access-policy-permissions).
 ACCESS_POLICIES: dict[str, str] = {
@@ -41,6 +42,11 @@ class AccessEntrySettings(Block):
             raise ValueError(
                 f"{value!r} is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name> "
                 "or :user/<name>)"
+            )
+        if account := documentation_account(value):
+            raise ValueError(
+                f"{value!r} is in {account}, an AWS documentation example account: CreateAccessEntry needs an "
+                "existing principal and would fail after the cluster is created; give a role or user of your account"
             )
         return value
 

@@ -18,6 +18,7 @@ from .blocks import DNS1123_LABEL as _DNS1123_LABEL
 from .blocks import Block as _Block
 from .blocks import duplicates as _duplicates
 from .kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
+from .placeholders import refused_public_range
 from .platform import AccessEntrySettings, AddonsSettings
 
 EndpointAccess = Literal["public", "public-private", "private"]
@@ -38,6 +39,10 @@ CapacityType = Literal["on-demand", "spot"]
 # eksctl's fully-private baseline). S3 is the gateway endpoint; the others are interface endpoints.
 BASELINE_INTERFACE_SERVICES: tuple[str, ...] = ("ec2", "ecr.api", "ecr.dkr", "sts")
 BASELINE_SERVICES: tuple[str, ...] = (*BASELINE_INTERFACE_SERVICES, "s3")
+
+# The endpoints Session Manager needs where nodes have no internet egress (AWS Systems Manager User Guide,
+# "Use VPC endpoints to improve the security of EC2 instances": ssm, ssmmessages, ec2messages).
+SESSION_MANAGER_SERVICES: tuple[str, ...] = ("ssm", "ssmmessages", "ec2messages")
 
 # The public endpoint's default access list, and the one entry that means "anyone".
 OPEN_TO_WORLD = "0.0.0.0/0"
@@ -66,6 +71,9 @@ class NodesSettings(_Block):
     max_size: WholeNumber = Field(default=4, ge=1)
     disk_size_gib: WholeNumber = Field(default=50, ge=20, le=16384, alias="diskSizeGiB")
     capacity_type: CapacityType = "on-demand"
+    # Session Manager on the nodes (AmazonSSMManagedInstanceCore on the node role); unset: wherever the
+    # SSM agent can reach SSM (StackSettings.session_manager).
+    session_manager: Optional[bool] = None
 
     @field_validator("instance_types")
     @classmethod
@@ -216,6 +224,12 @@ class StackSettings(_Block):
             raise ValueError(f"not IPv4 CIDRs without host bits: {', '.join(map(repr, bad))}")
         if dups := _duplicates(value):
             raise ValueError(f"duplicate CIDRs: {', '.join(dups)}")
+        if refused := [f"{c!r} ({kind})" for c in value if (kind := refused_public_range(c))]:
+            raise ValueError(
+                f"{', '.join(refused)}: EKS refuses reserved addresses in the public endpoint's list (EKS User "
+                "Guide, config-cluster-endpoint), and no request over the internet comes from them; reach the API "
+                "from inside the VPC through the private endpoint (endpointAccess 'public-private') instead"
+            )
         return value
 
     @field_validator("cluster_log_types")
@@ -341,6 +355,25 @@ class StackSettings(_Block):
         if self.endpoint_access != "private":
             return []
         return ["eks-auth"] if self.uses_pod_identity else []
+
+    @property
+    def session_manager_reachable(self) -> bool:
+        """The SSM agent on a node reaches SSM over the internet (IGW or NAT egress: every mode but
+        ``private``) or through the three interface endpoints listed in ``privateLink.extraServices``."""
+        if self.endpoint_access != "private":
+            return True
+        return self.privatelink_enabled and set(SESSION_MANAGER_SERVICES) <= set(self.private_link.extra_services)
+
+    @property
+    def session_manager(self) -> bool:
+        """Attach ``AmazonSSMManagedInstanceCore`` to the node roles: ``nodes.sessionManager`` when set (true
+        where SSM is unreachable is refused by cross_checks), else wherever SSM is reachable. Without it a
+        node is not a managed instance and cannot be reached with Session Manager; least privilege where it
+        could never work."""
+        if not self.has_nodes:
+            return False
+        chosen = self.effective_nodes.session_manager
+        return self.session_manager_reachable if chosen is None else chosen
 
     @property
     def effective_nodes(self) -> NodesSettings:

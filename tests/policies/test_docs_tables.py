@@ -38,6 +38,36 @@ def test_docs_policy_table_matches_the_rules():
             assert f"`{key}` (default `{spec.get('default')}`)" in settings, (rule.name, key)
 
 
+def kind(rule) -> str:
+    """What the module says a violation means: the first word of its requirement (functional, posture) or
+    "companion" for the advisory that reports the others' undecidable checks."""
+    return "companion" if rule.reports_undecidable else rule.requirement.split(maxsplit=1)[0].strip(".:(").lower()
+
+
 def test_readme_policy_table_matches_the_rules():
     rows = {r[0].strip("`"): r for r in table_rows(ROOT / "README.md", "policy")}
     assert {name: row[1] for name, row in rows.items()} == {r.name: level(r) for r in RULES}
+
+
+def test_each_readme_row_says_what_its_module_says():
+    """The README's short rows are prose, so they are held to what can be compared: the kind of failure the
+    module's requirement starts with (functional / posture / companion), the former names it answers to
+    (`(was ...)`), and its settings (every config property named, no other policy's)."""
+    rows = {r[0].strip("`"): r[2] for r in table_rows(ROOT / "README.md", "policy")}
+    settings_of = {r.name: set(r.config_properties) for r in RULES}
+    every_setting = set().union(*settings_of.values())
+    for rule in RULES:
+        text = rows[rule.name]
+        assert re.match(rf"{kind(rule)}\b", text), (rule.name, kind(rule), text[:40])
+        was = re.match(r"\w+ \(was ((?:`[^`]+`(?:, )?)+)\)", text)
+        assert (set(re.findall(r"`([^`]+)`", was.group(1))) if was else set()) == set(rule.former_names), rule.name
+        named = set(re.findall(r"`(\w+)`", text)) & every_setting
+        assert named == settings_of[rule.name], (rule.name, named)
+
+
+def test_the_readme_does_not_deny_what_the_pack_models():
+    # Issue 18: the README said the pack "does not yet model Auto Mode" while its rules judge Auto Mode
+    # clusters as data planes (model/passes: computeConfig.enabled, pulumi-eks autoMode).
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "does not yet model Auto Mode" not in text
+    assert "Auto Mode clusters (raw `computeConfig.enabled`, pulumi-eks `autoMode`) are data planes" in text

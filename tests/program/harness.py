@@ -47,3 +47,34 @@ def stack_config(stack: str) -> dict[str, Any]:
 def run_program(config: dict[str, Any], stack: str = "test", preview: bool = True) -> Run:
     """Run ``__main__.py`` with ``config`` (the ``config:`` mapping of a stack file)."""
     return Run(record_program(REPO, stack, config, preview=preview))
+
+
+REFERENCE_STACKS = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (REPO / "stacks").glob("Pulumi.*.yaml")
+                          if not p.name.startswith("Pulumi.team-"))
+
+
+def project_copy(tmp: Path) -> Path:
+    """A project folder whose stacks/ holds copies of the reference stacks (new-stack writes there, never into
+    the repository); the program, its packages and Pulumi.yaml are symlinks to the real ones."""
+    import shutil
+
+    for name in ("Pulumi.yaml", "__main__.py", "components", "stack_config", ".venv"):
+        (tmp / name).symlink_to(REPO / name)
+    (tmp / "stacks").mkdir()
+    for name in REFERENCE_STACKS:
+        shutil.copy(REPO / "stacks" / f"Pulumi.{name}.yaml", tmp / "stacks" / f"Pulumi.{name}.yaml")
+    return tmp
+
+
+def every_stack_config(tmp: Path, region: str = "eu-west-1") -> dict[str, dict[str, Any]]:
+    """The twelve reference stacks and, for every variant, the team stack `new-stack` writes for it (one after
+    the other into one project, as teams would): {stack name: config}."""
+    from eks_variants.new_stack import Request, plan, variants, write
+
+    project = project_copy(tmp)
+    configs = {name: stack_config(name) for name in REFERENCE_STACKS}
+    for variant in variants():
+        planned = plan(Request(team=f"t-{variant}", variant=variant, region=region), project)
+        write(planned)
+        configs[planned.stack] = yaml.safe_load(planned.text)["config"]
+    return configs

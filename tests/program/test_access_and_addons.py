@@ -18,29 +18,37 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 CLUSTER = "eks:index:Cluster"
 
 
+TEAM_ACCESS = [
+    {"principalArn": "arn:aws:iam::210987654321:role/platform-admins", "access": "cluster-admin"},
+    {"principalArn": "arn:aws:iam::210987654321:role/developers", "access": "edit", "namespaces": ["team-a", "team-b"]},
+]
+
+
 def test_access_entries_from_config_get_the_aws_managed_access_policies():
-    run = run_program(stack_config("public-private-auto"), stack="public-private-auto")
+    # The reference stacks carry no principals (they would be made up); a team gives its own.
+    config = {**stack_config("public-private-auto"), "eks-variants:accessEntries": TEAM_ACCESS}
+    run = run_program(config, stack="public-private-auto")
     cluster = run.one(CLUSTER)
     entries = {e.inputs["principalArn"]: e for e in run.of_type(ACCESS_ENTRY)}
-    assert set(entries) == {"arn:aws:iam::111122223333:role/platform-admins", "arn:aws:iam::111122223333:role/developers"}
+    assert set(entries) == {"arn:aws:iam::210987654321:role/platform-admins", "arn:aws:iam::210987654321:role/developers"}
     assert all(e.inputs["type"] == "STANDARD" for e in entries.values())
     assert all(cluster.urn in e.property_dependencies["clusterName"] for e in entries.values())
     associations = {a.inputs["principalArn"]: a for a in run.of_type(ASSOCIATION)}
     # EKS User Guide, access-policy-permissions: arn:<partition>:eks::aws:cluster-access-policy/<name>.
-    admin = associations["arn:aws:iam::111122223333:role/platform-admins"]
+    admin = associations["arn:aws:iam::210987654321:role/platform-admins"]
     assert admin.inputs["policyArn"] == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
     assert admin.inputs["accessScope"] == {"type": "cluster"}
-    developers = associations["arn:aws:iam::111122223333:role/developers"]
+    developers = associations["arn:aws:iam::210987654321:role/developers"]
     assert developers.inputs["policyArn"] == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
     assert developers.inputs["accessScope"] == {"type": "namespace", "namespaces": ["team-a", "team-b"]}
     # The association needs its entry (AssociateAccessPolicy fails for a principal without one).
-    assert entries["arn:aws:iam::111122223333:role/developers"].urn in developers.property_dependencies["principalArn"]
+    assert entries["arn:aws:iam::210987654321:role/developers"].urn in developers.property_dependencies["principalArn"]
 
 
 @pytest.mark.parametrize("access, policy", [("admin", "AmazonEKSAdminPolicy"), ("view", "AmazonEKSViewPolicy")])
 def test_each_access_level_maps_to_its_policy(access, policy):
     config = {**stack_config("public-managed"), "eks-variants:accessEntries": [
-        {"principalArn": "arn:aws-cn:iam::111122223333:user/ops", "access": access}]}
+        {"principalArn": "arn:aws-cn:iam::210987654321:user/ops", "access": access}]}
     run = run_program(config, stack="pm")
     # The policy ARN follows the stack's partition (the mocks answer aws).
     assert run.one(ASSOCIATION).inputs["policyArn"].endswith(f":cluster-access-policy/{policy}")
@@ -92,7 +100,7 @@ def test_node_stacks_get_ebs_csi_and_pod_identity_with_pinned_versions(stack):
     (cni_role,) = role_among(run, cni.property_dependencies["roleArn"])
     assert trusted_by_pod_identity(run.by_urn(cni_role)) and role_policies(run, cni_role) == {"AmazonEKS_CNI_Policy"}
     # Add-ons report ACTIVE only once their pods run: they wait for the nodes; EBS CSI for the agent.
-    nodes = next(r for r in run.registrations if r.type in ("eks:index:ManagedNodeGroup", "eks:index:NodeGroupV2"))
+    nodes = next(r for r in run.registrations if r.type in ("eks:index:ManagedNodeGroup", "aws:autoscaling/group:Group"))
     assert nodes.urn in addons["eks-pod-identity-agent"].dependencies
     assert nodes.urn in addons["aws-ebs-csi-driver"].dependencies
     assert addons["eks-pod-identity-agent"].urn in addons["aws-ebs-csi-driver"].dependencies

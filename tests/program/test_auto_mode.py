@@ -98,5 +98,5 @@ def test_auto_mode_installs_no_addons_it_has_built_in(auto):
     # EKS User Guide, automode: EBS CSI storage and the Pod Identity agent are built in.
     assert run.of_type("aws:eks/addon:Addon") == []
     assert run.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
-    assert run.of_type("eks:index:ManagedNodeGroup") == [] and run.of_type("eks:index:NodeGroupV2") == []
+    assert run.of_type("eks:index:ManagedNodeGroup") == []
     assert run.of_type("aws:autoscaling/group:Group") == []

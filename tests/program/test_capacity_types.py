@@ -30,10 +30,16 @@ def test_managed_node_group_capacity_type(capacity, expected):
     assert run.one("eks:index:ManagedNodeGroup").inputs["capacityType"] == expected
 
 
-def test_one_on_demand_type_keeps_the_pulumi_eks_node_group():
+def test_one_on_demand_type_is_a_one_override_group_on_our_launch_template():
+    # pulumi-eks NodeGroupV2 has no metadataOptions input (hop limit 2) and no instance refresh, so every
+    # self-managed group is a launch template and an Auto Scaling group of ours.
     run = run_program(stack_config("private-self-managed"), stack="psm")
-    assert run.one("eks:index:NodeGroupV2").inputs["instanceType"] == "m6i.large"
-    assert run.of_type(ASG) == [] and run.of_type(LAUNCH_TEMPLATE) == []
+    group = run.one(ASG)
+    policy = group.inputs["mixedInstancesPolicy"]
+    assert [o["instanceType"] for o in policy["launchTemplate"]["overrides"]] == ["m6i.large"]
+    assert policy["instancesDistribution"]["onDemandPercentageAboveBaseCapacity"] == 100
+    assert group.inputs["capacityRebalance"] is False
+    assert run.one(LAUNCH_TEMPLATE).inputs["metadataOptions"]["httpPutResponseHopLimit"] == 1
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,6 @@ def private_spot_mix():
 
 def test_spot_and_several_types_record_a_mixed_instances_group(private_spot_mix):
     run = private_spot_mix
-    assert run.of_type("eks:index:NodeGroupV2") == []
     group = run.one(ASG)
     policy = group.inputs["mixedInstancesPolicy"]
     assert [o["instanceType"] for o in policy["launchTemplate"]["overrides"]] == ["m6i.large", "m6a.large", "m5.large"]
@@ -118,7 +123,7 @@ def test_graviton_nodes_boot_the_arm64_ami_of_the_pinned_release():
     region = config["aws:region"]
     assert run.one(LAUNCH_TEMPLATE).inputs["imageId"] == ami_id(f"{region}:{ami_parameter('1.36', arch='arm64')}")
     one_graviton = run_program(with_nodes("private-self-managed", instanceTypes=["m7g.large"]), stack="psm")
-    assert one_graviton.one("eks:index:NodeGroupV2").inputs["amiId"] == ami_id(
+    assert one_graviton.one(LAUNCH_TEMPLATE).inputs["imageId"] == ami_id(
         f"{region}:{ami_parameter('1.36', arch='arm64')}")
 
 

@@ -37,11 +37,11 @@ def test_self_managed_nodes_take_several_instance_types():
 
 
 VALID_ARNS = [
-    "arn:aws:iam::111122223333:role/platform-admins",
-    "arn:aws:iam::111122223333:role/teams/payments/deployers",
-    "arn:aws:iam::111122223333:user/alice",
-    "arn:aws-cn:iam::111122223333:role/ops",
-    "arn:aws-us-gov:iam::111122223333:role/ops",
+    "arn:aws:iam::210987654321:role/platform-admins",
+    "arn:aws:iam::210987654321:role/teams/payments/deployers",
+    "arn:aws:iam::210987654321:user/alice",
+    "arn:aws-cn:iam::210987654321:role/ops",
+    "arn:aws-us-gov:iam::210987654321:role/ops",
 ]
 
 
@@ -51,19 +51,19 @@ def test_access_entry_principals_are_iam_roles_or_users_in_any_partition(arn):
 
 
 @pytest.mark.parametrize("arn", [
-    "arn:aws:sts::111122223333:assumed-role/ops/session",   # STS session, not an IAM principal
-    "arn:aws:iam::111122223333:group/ops",                  # groups cannot have access entries
+    "arn:aws:sts::210987654321:assumed-role/ops/session",   # STS session, not an IAM principal
+    "arn:aws:iam::210987654321:group/ops",                  # groups cannot have access entries
     "arn:aws:iam::11112222333:role/ops",                    # 11-digit account
     "platform-admins",
 ])
 def test_access_entry_bad_arns_name_the_key(arn):
-    problem = only_problem(accessEntries=[{"principalArn": "arn:aws:iam::111122223333:role/ok", "access": "view"},
+    problem = only_problem(accessEntries=[{"principalArn": "arn:aws:iam::210987654321:role/ok", "access": "view"},
                                           {"principalArn": arn, "access": "view"}])
     assert problem.startswith(f"eks-variants:accessEntries[1].principalArn: {arn!r} is not an IAM role or user ARN")
 
 
 def test_access_entry_levels_and_namespaces():
-    arn = "arn:aws:iam::111122223333:role/team"
+    arn = "arn:aws:iam::210987654321:role/team"
     assert only_problem(accessEntries=[{"principalArn": arn, "access": "owner"}]) == (
         "eks-variants:accessEntries[0].access: 'owner' is not allowed; input should be 'cluster-admin', 'admin', "
         "'edit' or 'view'")

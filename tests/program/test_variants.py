@@ -16,7 +16,7 @@ NAT = "aws:ec2/natGateway:NatGateway"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 CLUSTER = "eks:index:Cluster"
 MANAGED = "eks:index:ManagedNodeGroup"
-SELF_MANAGED = "eks:index:NodeGroupV2"
+SELF_MANAGED = "aws:autoscaling/group:Group"  # every self-managed group: our launch template + ASG
 FARGATE = "aws:eks/fargateProfile:FargateProfile"
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 
@@ -186,12 +186,16 @@ def test_data_plane_runs_in_the_workload_subnets(variant):
         assert run.of_type(SELF_MANAGED) == [] and run.of_type(FARGATE) == []
     elif plane == "self-managed":
         group = run.one(SELF_MANAGED)
-        assert group.inputs["nodeAssociatePublicIpAddress"] is (exp["workloads"] == "public")
-        assert [group.inputs["instanceType"]] == nodes["instanceTypes"]
+        template = run.one("aws:ec2/launchTemplate:LaunchTemplate")
+        assert template.inputs["networkInterfaces"][0]["associatePublicIpAddress"] == (
+            "true" if exp["workloads"] == "public" else "false")
+        policy = group.inputs["mixedInstancesPolicy"]["launchTemplate"]
+        assert [o["instanceType"] for o in policy["overrides"]] == nodes["instanceTypes"]
+        assert template.urn in group.property_dependencies["mixedInstancesPolicy"]
         assert (group.inputs["minSize"], group.inputs["desiredCapacity"], group.inputs["maxSize"],
-                group.inputs["nodeRootVolumeSize"]) == (
+                template.inputs["blockDeviceMappings"][0]["ebs"]["volumeSize"]) == (
             nodes["minSize"], nodes["desiredSize"], nodes["maxSize"], nodes["diskSizeGiB"])
-        subnet_deps = group.property_dependencies["nodeSubnetIds"]
+        subnet_deps = group.property_dependencies["vpcZoneIdentifiers"]
         entry = run.one(ACCESS_ENTRY)
         assert entry.inputs["type"] == "EC2_LINUX"
         role = run.by_urn(entry.property_dependencies["principalArn"][0])
@@ -224,7 +228,7 @@ def test_data_plane_depends_on_every_endpoint(variant):
     if group is None:  # Auto Mode: the cluster launches the nodes
         group = run.one(CLUSTER)
         assert group.inputs["autoMode"]["enabled"] is True
-    subnet_key = {SELF_MANAGED: "nodeSubnetIds", CLUSTER: "publicSubnetIds" if exp["workloads"] == "public"
+    subnet_key = {SELF_MANAGED: "vpcZoneIdentifiers", CLUSTER: "publicSubnetIds" if exp["workloads"] == "public"
                   else "privateSubnetIds"}.get(group.type, "subnetIds")
     endpoint_urns = {e.urn for e in run.of_type(ENDPOINT)}
     assert endpoint_urns <= set(group.property_dependencies[subnet_key])

@@ -55,7 +55,8 @@ def test_the_file_keeps_the_reference_layout_with_the_team_region_and_sets(proje
     assert config["eks-variants:kubernetesVersion"] == "1.34"  # text, not the YAML number 1.34
     assert config["eks-variants:nodes"] == {**reference["eks-variants:nodes"], "maxSize": 9}
     assert config["eks-variants:tags"] == {"team": "payments", "cost-center": "42"}  # tag values are text
-    assert config["eks-variants:vpcCidr"] == reference["eks-variants:vpcCidr"]
+    # Its own VPC range: the pool's first free block, with the reference's prefix length (/18).
+    assert config["eks-variants:vpcCidr"] == "10.64.0.0/18"
     # Comments: the Pulumi.yaml description above each key, and the reference's description of the variant.
     assert "  # Number of Availability Zones, 2 to 6\n  eks-variants:availabilityZones:" in planned.text
     reference_header = [line for line in (project / "stacks" / "Pulumi.public-private-self-managed.yaml")
@@ -159,12 +160,18 @@ def test_preflight_rejection_removes_the_file(project, capsys, monkeypatch):
     assert "preflight rejected" in capsys.readouterr().err
 
 
-def test_the_references_example_access_ranges_are_pointed_out(project):
-    # public-fargate restricts the API to a documentation range (RFC 5737): a team must put its own there.
+def test_the_references_example_access_ranges_are_left_out_and_pointed_out(project):
+    # public-fargate restricts the API to a documentation range (RFC 5737), which admits nobody: a team's
+    # file never carries it (the endpoint stays at the default until the team lists its own ranges).
     with contextlib.chdir(project):
         planned = plan(Request("web", "public-fargate", "eu-west-1"), project)
-    assert planned.notes == ["publicAccessCidrs ['203.0.113.0/24'] is the reference stack's example; give your own "
-                             "ranges: --set 'publicAccessCidrs=[198.51.100.0/24]' (or edit "
-                             "stacks/Pulumi.team-web.yaml)"]
-    assert plan(Request("web", "public-fargate", "eu-west-1", ["publicAccessCidrs=[192.0.2.0/24]"]), project).notes == []
-    assert plan(Request("web", "private-managed", "eu-west-1"), project).notes == []
+    assert "eks-variants:publicAccessCidrs" not in yaml.safe_load(planned.text)["config"]
+    assert [n for n in planned.notes if n.startswith("publicAccessCidrs")] == [
+        "publicAccessCidrs: left out the reference stack's documentation ranges 203.0.113.0/24 (they admit nobody); "
+        "the public endpoint is open to 0.0.0.0/0 until you list your own: --set 'publicAccessCidrs=[<your egress "
+        "CIDR>]' (or edit stacks/Pulumi.team-web.yaml)"]
+    own = plan(Request("web", "public-fargate", "eu-west-1", ["publicAccessCidrs=[8.8.4.0/24]"]), project)
+    assert yaml.safe_load(own.text)["config"]["eks-variants:publicAccessCidrs"] == ["8.8.4.0/24"]
+    assert not [n for n in own.notes if n.startswith("publicAccessCidrs")]
+    assert not [n for n in plan(Request("web", "private-managed", "eu-west-1"), project).notes
+                if n.startswith("publicAccessCidrs")]
