@@ -40,6 +40,11 @@ OLDEST_PULUMI = (3, 51, 0)
 PULUMI_MAJOR = 3
 # The recorder's own code needs Python 3.9 (dict union); the Pulumi SDKs in range need 3.7+.
 OLDEST_PYTHON = (3, 9)
+# The oldest majors of the provider SDKs whose programs are recorded and judged like today's: tested with
+# pulumi-aws 5.43 + pulumi-eks 1.0.4 (tests/preflight/fixtures/program_envs/old-majors), pulumi-aws 6.5
+# (oldest-sdk), pulumi-aws 7 + pulumi-eks 4 + pulumi-awsx 3 (awsx-cluster). pulumi-eks and pulumi-awsx have no
+# Python SDK before 1.0; pulumi-aws 4 and older are not tested.
+OLDEST_MAJORS = {"pulumi-aws": 5, "pulumi-eks": 1, "pulumi-awsx": 1}
 
 _BIN = "Scripts" if os.name == "nt" else "bin"
 _PYTHON = "python.exe" if os.name == "nt" else "python"
@@ -108,7 +113,13 @@ def probe(env: ProgramEnv) -> ProgramEnv:
             "    v = version('pulumi')\n"
             "except Exception:\n"
             "    v = None\n"
-            "print(json.dumps({'python': list(sys.version_info[:3]), 'pulumi': v}))\n")
+            "sdks = {}\n"
+            f"for name in {sorted(OLDEST_MAJORS)!r}:\n"
+            "    try:\n"
+            "        sdks[name] = version(name)\n"
+            "    except Exception:\n"
+            "        pass\n"
+            "print(json.dumps({'python': list(sys.version_info[:3]), 'pulumi': v, 'sdks': sdks}))\n")
     facts, why = None, ""
     try:
         done = subprocess.run([env.python, "-c", code], capture_output=True, text=True, timeout=120,
@@ -138,7 +149,23 @@ def probe(env: ProgramEnv) -> ProgramEnv:
         raise InputError(f"{env.project_file}: {env.key}: {env.venv} has pulumi {pulumi_version}; preflight "
                          f"records programs with pulumi {supported_range_text()}: pin a pulumi version in that "
                          f"range in the program's requirements and install them: {env.install}")
+    too_old = too_old_sdks(facts.get("sdks") or {})
+    if too_old:
+        raise InputError(f"{env.project_file}: {env.key}: {env.venv} has {', '.join(too_old)}; preflight records "
+                         f"programs with pulumi {supported_range_text()}, "
+                         + ", ".join(f"{n} {m} or newer" for n, m in sorted(OLDEST_MAJORS.items()))
+                         + f": upgrade them in the program's requirements and install them: {env.install}")
     return dataclasses.replace(env, pulumi_version=pulumi_version, python_version=python_text)
+
+
+def too_old_sdks(installed: dict) -> list[str]:
+    """`name version` of each installed provider SDK older than its oldest supported major (OLDEST_MAJORS)."""
+    out = []
+    for name, version in sorted(installed.items()):
+        m = re.match(r"(\d+)\.", str(version))
+        if name in OLDEST_MAJORS and (m is None or int(m.group(1)) < OLDEST_MAJORS[name]):
+            out.append(f"{name} {version}")
+    return out
 
 
 def supported_range_text() -> str:
