@@ -31,6 +31,7 @@ PRIVATELINK = "eks-isolated-nodes-privatelink"
 NODE_SUBNETS = "eks-private-endpoint-node-subnets"
 NODE_PUBLIC_IP = "eks-private-endpoint-no-node-public-ip"
 PUBLIC_EGRESS = "eks-public-endpoint-node-egress"
+FARGATE_PRIVATE = "eks-fargate-private-subnets"
 VPC_DNS = "eks-private-endpoint-vpc-dns"
 ENDPOINT_HTTPS = "eks-privatelink-endpoint-https"
 
@@ -146,6 +147,10 @@ CASES = [
          "through standalone aws.vpc.SecurityGroupIngressRule resources"),
     Case("endpoint-sg-rules", "http", (ENDPOINT_HTTPS,), "private-clusters (the endpoints serve HTTPS on 443): "
          "standalone ingress rules that open only port 80 leave the nodes unable to reach them"),
+    Case("awsx-fargate", "private", (), "Amazon EKS User Guide, fargate-profile (private subnets only) and "
+         "private-clusters: the awsx VPC's private subnets reach a NAT gateway, so Fargate pods need no endpoints"),
+    Case("awsx-fargate", "public", (FARGATE_PRIVATE,), "fargate-profile: a Fargate profile accepts private subnets "
+         "only; public_subnet_ids is the public tier, known at preview from the id list's dependencies"),
     Case("launch-template-asg", "no-public-ip", (PUBLIC_EGRESS,), "cluster-endpoint, vpc-igw: public-only "
          "endpoint, nodes with neither a public IP nor a NAT gateway never reach it", open_endpoint=True),
 ]
