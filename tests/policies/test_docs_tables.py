@@ -28,7 +28,8 @@ def test_docs_policy_table_matches_the_rules():
     rows = {r[0].strip("`"): r for r in table_rows(ROOT / "docs" / "policies.md", "policy")}
     assert list(rows) == [r.name for r in RULES]
     for rule in RULES:
-        name, kind, default, requirement, source, settings = rows[rule.name]
+        name, rule_id, kind, default, requirement, source, settings = rows[rule.name]
+        assert rule_id == rule.id, rule.name
         assert kind == ("resource" if rule.check_resource else "stack"), rule.name
         assert default == level(rule), rule.name
         assert requirement == rule.requirement and source == rule.source, rule.name
