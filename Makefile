@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight check-pins report test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight check-pins report policy-pages test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -52,6 +52,10 @@ check-pins: env
 report: env
 	rm -rf docs/variants
 	$(PY) -m preflight --all --report docs/variants > /dev/null
+
+## policy-pages: regenerate docs/policies/<id>.md from the rule modules (policies/guardrails/rules/)
+policy-pages: env
+	PYTHONPATH=policies $(PY) tools/policy_pages.py
 
 ## test: the whole test suite (program under mocks, preflight, policies end to end)
 test: env program-envs

@@ -17,6 +17,7 @@ from .recording import WorkerError
 from .report import EXIT_INPUT, exit_status, final_report, say
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("text", "json", "sarif", "junit", "github")
 
 
 class _ArgParser(argparse.ArgumentParser):
@@ -56,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON output of aws ec2 describe-vpcs/-subnets/-route-tables/-security-groups/... about "
                         "existing infrastructure: answers the program's lookups and tells the pack about ids "
                         "outside the stack (docs/preflight.md, existing infrastructure)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--output", "-o", choices=OUTPUTS, metavar="FORMAT",
+                   help="what to print on stdout: text (default), json, sarif (SARIF 2.1.0 for GitHub code "
+                        "scanning), junit (JUnit XML), github (GitHub Actions annotations)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout (= --output json)")
     p.add_argument("--write-export", metavar="DIR", help="write each recorded stack as DIR/<stack>.json")
     p.add_argument("--report", metavar="DIR",
                    help="write DIR/<stack>.md (plan, network diagram, monthly cost, policy results), "
@@ -121,9 +125,10 @@ def _run(args, gc_enabled: bool = True) -> int:
     try:
         plan = plan_run(args, REPO_ROOT)
     except InputError as e:
-        return _stop(e.lines() + report_problems, args.json)
+        return _stop(e.lines() + report_problems, report_options.as_json)
     if report_problems:
-        return _stop(report_problems, args.json)
+        return _stop(report_problems, report_options.as_json)
+    report_options.program_dir = str(plan.program)
     if args.all and plan.project is not None:
         from .vpc_ranges import overlap_lines, stack_ranges
         for line in overlap_lines(plan.project, stack_ranges(plan.project)):
@@ -160,14 +165,17 @@ def _run(args, gc_enabled: bool = True) -> int:
             pack.close()
             analysis.shutdown()
 
+    from .findings import catalog as policy_catalog
+    catalog = policy_catalog(pack.info)
+    levels = {name: c.get("enforcementLevel") for name, c in (pack.effective_config or {}).items()}
     try:
-        json_text = report_step(report_options, plan.jobs, results, runs.problems, pack.name, pack.version,
-                                exit_status(results, runs.failed))
+        output_text = report_step(report_options, plan.jobs, results, runs.problems, pack.name, pack.version,
+                                  exit_status(results, runs.failed), catalog, levels)
     except InputError as e:
         return _stop(e.lines(), False)
     if report_options.report_dir:
         say(f"report written: {Path(report_options.report_dir) / 'index.md'}")
-    text, code = final_report(results, runs.failed, json_text)
+    text, code = final_report(results, runs.failed, output_text, catalog)
     print(text)
     return code
 

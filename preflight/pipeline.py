@@ -74,7 +74,7 @@ class InOrderAnalysis:
                                    pack.name, pack.version)
         r = Result(source=recorded.source, resources=len(recorded.stack.resources), violations=violations,
                    pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0,
-                   index=n - 1, recorded=recorded.stack)
+                   index=n - 1, recorded=recorded.stack, kind=kind)
         if self.total > 1:
             say(f"[{n}/{self.total}] {summary_line(r)} ({r.seconds:.2f} s)")
         return r

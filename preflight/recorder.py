@@ -38,6 +38,7 @@ from .event_loops import program_event_loop
 from .program_run import program_environment, reset_runtime_state
 from .records import PROVIDER_PREFIX, ROOT_STACK_TYPE, RecordedResource, RecordedStack, canonical_urns
 from .sentinels import UNKNOWN_VALUE
+from .source_lines import SourceLines
 from .stackfile import prepare_run, region_of, secret_placeholders_explained
 
 def struct_to_dict(s) -> dict:
@@ -94,10 +95,12 @@ class RecordingMonitor(_mocks.MockMonitor):
     """A MockMonitor that records every registration in engine terms."""
 
     def __init__(self, mocks: PreflightMocks, *, stack: str, project: str, config: dict,
-                 preview: bool = True, stack_outputs: Optional[dict] = None, aws_facts: Optional[dict] = None):
+                 preview: bool = True, stack_outputs: Optional[dict] = None, aws_facts: Optional[dict] = None,
+                 program_dir: Optional[str] = None):
         super().__init__(mocks)
         self.aws_facts = aws_facts  # --aws-facts: what lookups of existing infrastructure are answered from
         self.lookups: list[tuple] = []  # (token, "facts" | "unknown", arguments) of each lookup
+        self.source_lines = SourceLines(program_dir)
         self.stack_outputs = stack_outputs or {}
         self.stack = stack
         self.project = project
@@ -255,7 +258,8 @@ class RecordingMonitor(_mocks.MockMonitor):
                 urn=urn, type=request.type, name=request.name, custom=custom,
                 parent=request.parent or None, provider=provider, id=rid, inputs=inputs,
                 outputs=outputs, dependencies=canonical_urns(request.dependencies),
-                property_dependencies=prop_deps, remote=remote, protect=bool(request.protect)))
+                property_dependencies=prop_deps, remote=remote, protect=bool(request.protect),
+                source=self.source_lines.of(request)))
             state = {k: v for k, v in outputs.items() if k != "id"}
             if self.preview and custom and not request.type.startswith(PROVIDER_PREFIX):
                 state = preview_state(request.type, state)  # nested fields a provider fills in: unknown
@@ -281,7 +285,7 @@ class RecordingMonitor(_mocks.MockMonitor):
                 urn=urn, type=request.type, name=request.name, custom=True,
                 parent=request.parent or None, provider=request.provider or None, id=request.id or None,
                 inputs={}, outputs=struct_to_dict(resp.properties) | {"id": request.id},
-                dependencies=canonical_urns(request.dependencies)))
+                dependencies=canonical_urns(request.dependencies), source=self.source_lines.of(request)))
         return resp
 
 
@@ -351,7 +355,8 @@ def run_program(program_dir: str, main_dir: str, project_name: str, stack_name: 
     monitor_ref: list[RecordingMonitor] = []
     mocks = PreflightMocks(monitor_ref)
     monitor = RecordingMonitor(mocks, stack=stack_name, project=project_name, config=config_map,
-                               preview=preview, stack_outputs=stack_outputs, aws_facts=aws_facts)
+                               preview=preview, stack_outputs=stack_outputs, aws_facts=aws_facts,
+                               program_dir=program_dir)
     monitor_ref.append(monitor)
 
     reset_runtime_state()

@@ -24,6 +24,9 @@ class RecordedResource:
     property_dependencies: dict = dataclasses.field(default_factory=dict)
     remote: bool = False  # a multi-language component (e.g. pulumi-eks); its children are not visible
     protect: bool = False  # the `protect` resource option (pulumi destroy refuses to delete it)
+    # where the program registered it: {"file": path relative to the program folder, "line": n}; None when not
+    # known (stack exports, default providers, an SDK that sends no stack trace) - preflight/source_lines.py
+    source: Optional[dict] = None
 
 
 @dataclasses.dataclass

@@ -6,6 +6,7 @@ import dataclasses
 import sys
 from typing import Any, Optional
 
+from .findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
 from .records import Violation
 from .stackfile import TEAM_STACK_PREFIX, is_team_stack
 
@@ -28,6 +29,7 @@ class Result:
     seconds: float = 0.0
     index: int = 0  # the job's place in the plan (0-based)
     recorded: Any = None  # the RecordedStack, for --report and the cost in --json
+    kind: str = "stack"  # "stack" (a program run) | "export" (a state file: no program source lines)
 
     @property
     def mandatory(self) -> int:
@@ -37,6 +39,10 @@ class Result:
     def advisory(self) -> int:
         return sum(1 for v in self.violations if v.enforcement_level == "advisory")
 
+    @property
+    def exempted(self) -> int:
+        return sum(1 for v in self.violations if exemption_of(v.message))
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -45,14 +51,23 @@ def _plural(n: int, word: str) -> str:
 def summary_line(r: Result) -> str:
     if not r.violations:
         return f"{r.source}: {_plural(r.resources, 'resource')} checked, no policy violations"
+    exempted = f" ({r.exempted} exempted)" if r.exempted else ""
     return (f"{r.source}: {_plural(r.resources, 'resource')} checked, {r.mandatory} mandatory, "
-            f"{r.advisory} advisory")
+            f"{r.advisory} advisory{exempted}")
 
 
-def _stack_blocks(results: list[Result]) -> list[str]:
+def _where(r: Result, sources: dict, urn: str) -> str:
+    """` (file:line)` of the program line that registered the resource, where known."""
+    src = sources.get(urn)
+    return f" ({src['file']}:{src['line']})" if src else ""
+
+
+def _stack_blocks(results: list[Result], catalog: Optional[dict] = None) -> list[str]:
     lines: list[str] = []
     for r in results:
-        lines.append(f"Stack {r.source} ({_plural(r.resources, 'resource')} checked)")
+        note = f"; {EXPORT_NO_SOURCE}" if r.kind == "export" and r.violations else ""
+        lines.append(f"Stack {r.source} ({_plural(r.resources, 'resource')} checked{note})")
+        sources = sources_by_urn(r.recorded)
         lines.append("Policies:")
         mark = "❌" if r.mandatory else ("⚠️ " if r.violations else "✅")
         pack = f"{r.pack}@v{r.pack_version}" if r.pack_version else r.pack
@@ -64,9 +79,11 @@ def _stack_blocks(results: list[Result]) -> list[str]:
         for key in order:
             policy, level = key
             vs = groups[key]
-            lines.append(f"        - [{level}]  {policy}  ({_plural(len(vs), 'violation')})")
+            meta = meta_of(catalog or {}, policy)
+            named = f"{meta.id} {policy}" if meta.id != policy else policy
+            lines.append(f"        - [{level}]  {named}  ({_plural(len(vs), 'violation')})")
             for v in vs:
-                lines.append(f"            {v.urn}")
+                lines.append(f"            {v.urn}{_where(r, sources, v.urn)}")
                 for ml in v.message.splitlines() or [""]:
                     lines.append(f"              {ml}")
         lines.append(summary_line(r))
@@ -85,22 +102,24 @@ def _sections(results: list[Result]) -> list[tuple[str, str, list[Result]]]:
             ("team stacks", f"Team stacks ({len(teams)}): Pulumi.{TEAM_STACK_PREFIX}*.yaml", teams)]
 
 
-def human(results: list[Result], failed: Optional[list[str]] = None) -> str:
-    """Per stack, like the CLI's policy block: violations grouped by policy with URN and message; reference
+def human(results: list[Result], failed: Optional[list[str]] = None, catalog: Optional[dict] = None) -> str:
+    """Per stack, like the CLI's policy block: violations grouped by policy (with its id where the pack gives
+    one: `catalog`, findings.catalog) with URN, the program line that registered it and message; reference
     and team stacks in sections of their own when both are checked."""
     lines: list[str] = []
     for name, title, section in _sections(results):
         if title:
             lines += [title, "=" * len(title), ""]
-        lines += _stack_blocks(section)
+        lines += _stack_blocks(section, catalog)
         if title:
             lines += [f"{name}: {_plural(len(section), 'stack')} checked: {sum(r.mandatory for r in section)} "
                       f"mandatory, {sum(r.advisory for r in section)} advisory", ""]
     total_m = sum(r.mandatory for r in results)
     total_a = sum(r.advisory for r in results)
     failing = [r.source for r in results if r.mandatory]
+    total_x = sum(r.exempted for r in results)
     tail = (f"preflight: {_plural(len(results), 'stack')} checked: {total_m} mandatory, {total_a} advisory "
-            f"violation{'' if total_m + total_a == 1 else 's'}")
+            f"violation{'' if total_m + total_a == 1 else 's'}" + (f" ({total_x} exempted)" if total_x else ""))
     if failing:
         tail += f"; failing: {', '.join(failing)}"
     if failed:
@@ -116,8 +135,9 @@ def exit_status(results: list[Result], failed: list[str]) -> int:
     return EXIT_MANDATORY if any(r.mandatory for r in results) else EXIT_OK
 
 
-def final_report(results: list[Result], failed: list[str], json_text: Optional[str] = None) -> tuple[str, int]:
-    """The report printed on stdout at the end of a run (the --json document when given, else the human
-    report) and the exit status (`exit_status`)."""
-    text = json_text if json_text is not None else human(results, failed)
+def final_report(results: list[Result], failed: list[str], json_text: Optional[str] = None,
+                 catalog: Optional[dict] = None) -> tuple[str, int]:
+    """The report printed on stdout at the end of a run (the --output text when given: JSON, SARIF, JUnit,
+    GitHub annotations; else the human report) and the exit status (`exit_status`)."""
+    text = json_text if json_text is not None else human(results, failed, catalog)
     return text, exit_status(results, failed)

@@ -21,7 +21,7 @@ from google.protobuf import json_format
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.version import VERSION
 
-from . import config_names, redacted, shared_stack
+from . import config_names, exemptions, redacted, shared_stack
 from .analysis import Analysis, analyzing
 from .model import types as T
 from .model.values import plain
@@ -36,6 +36,8 @@ class AnalysisRecorder:
     """Mixin over a ``_PolicyAnalyzerServicer`` (first in the MRO)."""
 
     aliases: Mapping[str, str] = {}  # old policy name -> its policy's name (set by ``install``)
+    # policy name -> {id, kind, severity, url, remediation}: added to GetAnalyzerInfo (set by ``install``)
+    metadata: Mapping[str, Mapping[str, str]] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -55,9 +57,28 @@ class AnalysisRecorder:
         if notes:
             sys.stderr.flush()
             context.set_trailing_metadata(tuple((NOTE_METADATA, n) for n in notes))
-        self._policy_config = {name: json_format.MessageToDict(c.properties)
-                               for name, c in request.policyConfig.items()}
+        policy_config = {name: json_format.MessageToDict(c.properties) for name, c in request.policyConfig.items()}
+        bad = exemptions.problems(policy_config)
+        if bad:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "; ".join(bad))
+        self._policy_config = policy_config
         return super().Configure(request, context)
+
+    def GetAnalyzerInfo(self, request, context):
+        """The SDK's answer plus each policy's id (tag ``id:EKSNET-NNN``), kind (tag ``kind:...``), severity,
+        page and remediation, in the fields the protocol has for them (PolicyInfo.tags, severity, url,
+        remediation_steps; pulumi_policy fills none of them)."""
+        info = super().GetAnalyzerInfo(request, context)
+        fields = info.DESCRIPTOR.fields_by_name["policies"].message_type.fields_by_name
+        for p in info.policies:
+            meta = self.metadata.get(p.name)
+            if not meta or "url" not in fields:
+                continue
+            p.tags.extend([f"id:{meta['id']}", f"kind:{meta['kind']}"])
+            p.url = meta["url"]
+            p.remediation_steps = meta["remediation"]
+            p.severity = fields["severity"].enum_type.values_by_name[f"POLICY_SEVERITY_{meta['severity'].upper()}"].number
+        return info
 
     def Analyze(self, request, context):
         redacted.unredact_in_place(request.properties)
@@ -97,11 +118,13 @@ class RecordingSdkServicer(AnalysisRecorder, SDK_SERVICER):
     """The recorder over pulumi-policy's own servicer (any other version): slower, same verdicts."""
 
 
-def install(aliases: Optional[Mapping[str, str]] = None) -> type:
+def install(aliases: Optional[Mapping[str, str]] = None,
+            metadata: Optional[Mapping[str, Mapping[str, str]]] = None) -> type:
     """Make ``PolicyPack`` serve with the recorder; over the shared-stack servicer only on the version
-    it was written for. ``aliases`` maps renamed policies' old names to their names. Returns the class
-    installed."""
+    it was written for. ``aliases`` maps renamed policies' old names to their names, ``metadata`` policy
+    names to what GetAnalyzerInfo adds. Returns the class installed."""
     cls = GuardrailsServicer if VERSION == shared_stack.WRITTEN_FOR else RecordingSdkServicer
     AnalysisRecorder.aliases = dict(aliases or {})
+    AnalysisRecorder.metadata = dict(metadata or {})
     sdk._PolicyAnalyzerServicer = cls
     return cls

@@ -3,7 +3,9 @@
 
 Version 2 keeps the turn-1 shape (`results[].source`, `resources`, `violations[]` with `policy`,
 `enforcementLevel`, `urn`, `message`) and adds `schemaVersion`, `pack`, `summary`, inputs that could not
-be used (`errors`), and per stack `stack`, `input`, `kind`, `variant` and `cost`.
+be used (`errors`), and per stack `stack`, `input`, `kind`, `variant` and `cost`; per violation the policy's
+`id`, the program line that registered the resource (`source`, null where unknown; a stack export says why in
+`sourceNote`) and, for an exempted violation, its `exemption` (preflight/findings.py); `exempted` counts.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import dataclasses
 import json
 from typing import Optional
 
+from ..findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
 from .cost import CostEstimate
 
 SCHEMA_VERSION = 2
@@ -38,20 +41,40 @@ class Entry:
     def count(self, level: str) -> int:
         return sum(1 for v in self.violations or [] if v.enforcement_level == level)
 
+    @property
+    def exempted(self) -> int:
+        return sum(1 for v in self.violations or [] if exemption_of(v.message))
 
-def document(entries: list[Entry], pack_name: str, pack_version: str, code: int) -> dict:
-    """`code`: the run's exit status (preflight.report.exit_status)."""
+
+def _violation(v, sources: dict, catalog: dict) -> dict:
+    out = v.to_json()
+    out["id"] = meta_of(catalog, v.policy).id
+    out["source"] = sources.get(v.urn)
+    ex = exemption_of(v.message)
+    if ex:
+        out["exemption"] = ex
+    return out
+
+
+def document(entries: list[Entry], pack_name: str, pack_version: str, code: int,
+             catalog: Optional[dict] = None) -> dict:
+    """`code`: the run's exit status (preflight.report.exit_status); `catalog`: the pack's policies
+    (findings.catalog), for their ids."""
     results = []
     for e in entries:
         # The version-1 keys first, in their order: source, resources, violations.
         r: dict = {"source": e.stack}
         if e.usable:
             r["resources"] = e.resources
-            r["violations"] = [v.to_json() for v in e.violations]
+            sources = sources_by_urn(e.recorded)
+            r["violations"] = [_violation(v, sources, catalog or {}) for v in e.violations]
         r.update({"stack": e.stack, "input": e.input, "kind": e.kind, "status": "checked" if e.usable else "error"})
         if e.usable:
             r["mandatory"] = e.count("mandatory")
             r["advisory"] = e.count("advisory")
+            r["exempted"] = e.exempted
+            if e.kind == "export":
+                r["sourceNote"] = EXPORT_NO_SOURCE
             if e.variant:
                 r["variant"] = e.variant
             if e.cost is not None:
@@ -65,6 +88,7 @@ def document(entries: list[Entry], pack_name: str, pack_version: str, code: int)
         "summary": {"stacks": len(entries), "checked": sum(1 for e in entries if e.usable),
                     "mandatory": sum(e.count("mandatory") for e in entries),
                     "advisory": sum(e.count("advisory") for e in entries),
+                    "exempted": sum(e.exempted for e in entries),
                     "errors": sum(1 for e in entries if not e.usable),
                     "exitCode": code, "exitReason": EXIT_REASONS.get(code, "interrupted")},
         "results": results,

@@ -1,6 +1,7 @@
 """The report step of a run, as the CLI calls it: options checked before anything is recorded (so a bad
 `--baseline` or `--usage-file` stops the run with nothing half-done), then, once every input has its
-outcome, the `--json` document and the `--report` folder."""
+outcome, the `--output` text (json, sarif, junit, github; text is preflight.report's) and the `--report`
+folder."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +20,12 @@ class ReportOptions:
     report_dir: Optional[str] = None
     baseline: Optional[dict] = None  # stack -> baseline.Previous
     usage: Optional[dict] = None
-    as_json: bool = False
+    output: str = "text"  # text | json | sarif | junit | github
+    program_dir: Optional[str] = None  # where source lines are relative to (the plan's program folder)
+
+    @property
+    def as_json(self) -> bool:
+        return self.output == "json"
 
     @property
     def describes(self) -> bool:
@@ -28,9 +34,13 @@ class ReportOptions:
 
 
 def load_options(args) -> tuple[ReportOptions, list[str]]:
-    """ReportOptions from the command line (--report, --baseline, --usage-file, --json) and its problems."""
+    """ReportOptions from the command line (--report, --baseline, --usage-file, --output/--json) and its
+    problems."""
     problems: list[str] = []
-    options = ReportOptions(report_dir=args.report, as_json=args.json)
+    output = getattr(args, "output", None) or "text"
+    if args.json and output not in ("text", "json"):
+        problems.append(f"--json is --output json; it cannot be combined with --output {output}")
+    options = ReportOptions(report_dir=args.report, output="json" if args.json else output)
     if args.baseline and not args.report:
         problems.append("--baseline needs --report DIR (the deltas are shown in the report)")
     for name, load, attr in (("baseline", bl.load, "baseline"), ("usage_file", load_usage, "usage")):
@@ -51,10 +61,12 @@ def error_document(problems: list[str], pack_name: str = "", pack_version: str =
 
 
 def report_step(options: ReportOptions, jobs: list, results: list, problems: dict, pack_name: str,
-                pack_version: str, code: int) -> Optional[str]:
+                pack_version: str, code: int, catalog: Optional[dict] = None,
+                levels: Optional[dict] = None) -> Optional[str]:
     """Every job of the plan in order, checked (`results`: report.Result with `index` and `recorded`) or
-    not (`problems`: job index -> its lines) -> the --report folder; returns the --json text (None
-    without --json). `code` is the run's exit status (report.exit_status), recorded in the document."""
+    not (`problems`: job index -> its lines) -> the --report folder; returns the --output text (None
+    for text output). `code` is the run's exit status (report.exit_status), recorded in the document;
+    `catalog` the pack's policies (findings.catalog), `levels` policy -> the level the run used."""
     from . import describe, write_report
     by_index = {r.index: r for r in results}
     entries = []
@@ -70,7 +82,17 @@ def report_step(options: ReportOptions, jobs: list, results: list, problems: dic
     if options.describes:
         for e in entries:
             describe(e, options.usage)
-    doc = document(entries, pack_name, pack_version, code)
+    doc = document(entries, pack_name, pack_version, code, catalog)
     if options.report_dir:
         write_report(options.report_dir, entries, doc, options.baseline)
-    return dumps(doc) if options.as_json else None
+    if options.output == "json":
+        return dumps(doc)
+    from . import ci_formats
+    if options.output == "sarif":
+        return ci_formats.dumps_sarif(ci_formats.sarif(entries, catalog or {}, pack_name, pack_version,
+                                                       options.program_dir, code))
+    if options.output == "junit":
+        return ci_formats.junit(entries, catalog or {}, levels)
+    if options.output == "github":
+        return ci_formats.github(entries, catalog or {}, options.program_dir)
+    return None

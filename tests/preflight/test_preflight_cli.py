@@ -22,7 +22,8 @@ def test_json_shape_and_stdout_clean():
     assert list(res)[:3] == ["source", "resources", "violations"]
     assert res["source"] == "prod" and res["resources"] == 16
     v = res["violations"][0]
-    assert list(v) == ["policy", "enforcementLevel", "urn", "message"]
+    # the version-1 keys first, in their order; issue 20 adds the policy's id and the program line
+    assert list(v) == ["policy", "enforcementLevel", "urn", "message", "id", "source"]
     assert v["policy"] == "vpc-dns" and v["enforcementLevel"] == "mandatory"
 
 

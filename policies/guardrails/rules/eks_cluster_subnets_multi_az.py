@@ -27,8 +27,22 @@ def check(model, cfg):
                       "Availability Zones: add a subnet in a second AZ to the cluster's subnetIds.")
 
 
+FAILING_EXAMPLE = """\
+a = aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block="10.0.0.0/20", availability_zone="eu-west-1a")
+b = aws.ec2.Subnet("b", vpc_id=vpc.id, cidr_block="10.0.16.0/20", availability_zone="eu-west-1a")
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={"subnet_ids": [a.id, b.id]})
+"""
+PASSING_EXAMPLE = """\
+a = aws.ec2.Subnet("a", vpc_id=vpc.id, cidr_block="10.0.0.0/20", availability_zone="eu-west-1a")
+b = aws.ec2.Subnet("b", vpc_id=vpc.id, cidr_block="10.0.16.0/20", availability_zone="eu-west-1b")
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={"subnet_ids": [a.id, b.id]})
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-002",
+    resolution='Give the cluster subnets in at least two Availability Zones (one per AZ of the VPC layout).',
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (EKS refuses the cluster). A cluster's subnets span at least two Availability Zones.",
     source="Amazon EKS User Guide, network-reqs (subnets in at least two AZs); eksctl 'insufficient number of subnets'.",
     check=check)

@@ -30,8 +30,26 @@ def check(model, cfg):
         yield from _judge(c.res, c.public, c.private)
 
 
+FAILING_EXAMPLE = """\
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={
+    "subnet_ids": subnet_ids,
+    "endpoint_public_access": False,
+    "endpoint_private_access": False,   # nothing can reach the API
+})
+"""
+PASSING_EXAMPLE = """\
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={
+    "subnet_ids": subnet_ids,
+    "endpoint_public_access": False,
+    "endpoint_private_access": True,
+})
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-001",
+    resolution="Set endpointPrivateAccess (private and public-private modes) and/or endpointPublicAccess (public and public-private modes) to true in the cluster's vpcConfig.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (EKS refuses the cluster). A cluster enables the public or the private API endpoint (or both).",
     source="Amazon EKS User Guide, cluster-endpoint; eksctl: 'Kubernetes API access must have one of public or "
            "private clusterEndpoints enabled'.",

@@ -27,8 +27,20 @@ def check(model, cfg):
                             "route to an internet gateway or map public IPs is unknown.")
 
 
+FAILING_EXAMPLE = """\
+aws.eks.FargateProfile("apps", cluster_name=cluster.name, pod_execution_role_arn=role.arn,
+                       subnet_ids=[public_subnet.id], selectors=[{"namespace": "default"}])
+"""
+PASSING_EXAMPLE = """\
+aws.eks.FargateProfile("apps", cluster_name=cluster.name, pod_execution_role_arn=role.arn,
+                       subnet_ids=[private_subnet.id], selectors=[{"namespace": "default"}])
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-010",
+    resolution='Give the Fargate profile private subnets only: no default route to an internet gateway, mapPublicIpOnLaunch false.',
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (EKS refuses the profile). Fargate profile subnets have no default route to an internet gateway and do not map public IPs.",
     source="AWS Fargate profile docs and CreateFargateProfile API: only private subnets with no direct route to an "
            "internet gateway are accepted.",

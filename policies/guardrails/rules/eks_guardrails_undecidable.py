@@ -16,6 +16,17 @@ from .base import Finding, Rule, undecided
 NAME = "eks-guardrails-undecidable"
 
 
+FAILING_EXAMPLE = """\
+# the subnets come from another stack: unknown at preview
+aws.eks.Cluster("cluster", role_arn=role.arn,
+                vpc_config={"subnet_ids": network_stack.get_output("privateSubnetIds")})
+"""
+PASSING_EXAMPLE = """\
+aws.eks.Cluster("cluster", role_arn=role.arn,
+                vpc_config={"subnet_ids": [private_a.id, private_b.id]})
+"""
+
+
 def make(rules):
     def check(model, cfg):
         run = analysis.current()
@@ -32,6 +43,13 @@ def make(rules):
 
     return Rule(
         name=NAME,
+        id="EKSNET-013",
+        resolution="Nothing blocks. Make the value known at preview (a literal or a resource of this stack instead of "
+                   "a lookup or another stack's output), give the facts about infrastructure outside the stack "
+                   "(this policy's existingNetwork setting: `python -m preflight.aws_facts DIR`; preflight "
+                   "--aws-facts DIR), check it after `pulumi up` with `pulumi policy analyze`, or disable this policy "
+                   "to mute the notes.",
+        examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
         requirement="Advisory companion. Reports once, without blocking, every check the other eks-network-guardrails "
                     "policies could not decide (a value unknown at preview, a subnet outside the stack, a default "
                     "route whose target cannot tell egress, subnets wired from a component's outputs), each with the "

@@ -58,8 +58,23 @@ def check(model, cfg):
                                 "wait for them) is unknown.")
 
 
+FAILING_EXAMPLE = """\
+aws.eks.NodeGroup("nodes", cluster_name=cluster.name, node_role_arn=role.arn,
+                  subnet_ids=isolated_subnet_ids,
+                  scaling_config={"min_size": 1, "desired_size": 2, "max_size": 3})
+"""
+PASSING_EXAMPLE = """\
+aws.eks.NodeGroup("nodes", cluster_name=cluster.name, node_role_arn=role.arn,
+                  subnet_ids=isolated_subnet_ids,
+                  scaling_config={"min_size": 1, "desired_size": 2, "max_size": 3},
+                  opts=pulumi.ResourceOptions(depends_on=[*interface_endpoints, s3_endpoint]))
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-009",
+    resolution='Make every node group depend on the endpoints: opts=ResourceOptions(depends_on=[*interface_endpoints, s3_endpoint]) (or on a component that contains them).',
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     former_names=("eks-private-only-nodes-after-privatelink",),
     requirement="Functional (nodes may fail to join: NodeCreationFailure). Node groups whose nodes lack internet egress (see eks-isolated-nodes-privatelink), with "
                 "the private endpoint on, depend, directly or through other resources (a component counts for its "

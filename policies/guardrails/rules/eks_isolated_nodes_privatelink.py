@@ -148,8 +148,25 @@ def _s3_gateway(c, vpc, facts, who, maybe):
                         key=("s3rt?", s3[0].res.urn))
 
 
+FAILING_EXAMPLE = """\
+# private endpoint, node subnets without a NAT gateway, and no endpoints
+aws.ec2.VpcEndpoint("ec2", vpc_id=vpc.id, service_name="com.amazonaws.eu-west-1.ec2",
+                    vpc_endpoint_type="Interface", private_dns_enabled=False, subnet_ids=node_subnet_ids)
+"""
+PASSING_EXAMPLE = """\
+for svc in ["ec2", "ecr.api", "ecr.dkr", "sts"]:
+    aws.ec2.VpcEndpoint(svc, vpc_id=vpc.id, service_name=f"com.amazonaws.eu-west-1.{svc}",
+                        vpc_endpoint_type="Interface", private_dns_enabled=True,
+                        subnet_ids=node_subnet_ids, security_group_ids=[endpoint_sg.id])
+aws.ec2.VpcEndpoint("s3", vpc_id=vpc.id, service_name="com.amazonaws.eu-west-1.s3",
+                    vpc_endpoint_type="Gateway", route_table_ids=node_route_table_ids)
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-007",
+    resolution="Add Interface endpoints with private DNS for every required service (requiredServices) in subnets of every node AZ, and an S3 Gateway endpoint on the node subnets' route tables; or give the nodes internet egress through a NAT gateway.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     former_names=("eks-private-only-privatelink",),
     requirement="Functional (nodes cannot join or pull images). Private endpoint on and node or pod subnets without internet egress (no default route to "
                 "a NAT gateway, nor to an internet gateway with a public IP on the node): the cluster's VPC has "

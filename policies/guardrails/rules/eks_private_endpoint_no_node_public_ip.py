@@ -23,8 +23,18 @@ def check(model, cfg):
                                 f"({ng.public_ip_source or 'launch template'}) or the private endpoint is on is unknown.")
 
 
+FAILING_EXAMPLE = """\
+aws.ec2.LaunchTemplate("nodes", network_interfaces=[{"associate_public_ip_address": "true"}])
+"""
+PASSING_EXAMPLE = """\
+aws.ec2.LaunchTemplate("nodes", network_interfaces=[{"associate_public_ip_address": "false"}])
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-005",
+    resolution="Remove associatePublicIpAddress from the node launch template's network interfaces (or set it to false); with pulumi-eks set nodeAssociatePublicIpAddress=False.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Posture (nodes work with a public IP, but this pack allows none). Private endpoint on: no node launch template or pulumi-eks node input asks for a public IP "
                 "(associatePublicIpAddress / nodeAssociatePublicIpAddress true or \"true\").",
     source="Amazon EKS User Guide, cluster-endpoint and managed-node-groups; pulumi-eks NodeGroupV2 defaults "

@@ -33,8 +33,23 @@ def check(model, cfg):
                 yield undecided(ng.res.anchor, NAME, f"{what} (node group {ng.label}) is unknown.")
 
 
+FAILING_EXAMPLE = """\
+# private endpoint on; node group in a public subnet
+aws.eks.NodeGroup("nodes", cluster_name=cluster.name, node_role_arn=role.arn,
+                  subnet_ids=[public_subnet.id],   # routes 0.0.0.0/0 to the internet gateway
+                  scaling_config={"min_size": 1, "desired_size": 2, "max_size": 3})
+"""
+PASSING_EXAMPLE = """\
+aws.eks.NodeGroup("nodes", cluster_name=cluster.name, node_role_arn=role.arn,
+                  subnet_ids=[private_subnet.id],  # routes 0.0.0.0/0 to a NAT gateway
+                  scaling_config={"min_size": 1, "desired_size": 2, "max_size": 3})
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-004",
+    resolution='Run the nodes in private subnets: mapPublicIpOnLaunch false and a default route to a NAT gateway (or none, with PrivateLink), not to an internet gateway.',
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Posture (nodes work in public subnets, but this pack allows only private ones). Private endpoint on: "
                 "node subnets do not map public IPs on launch and have no default route to an internet gateway.",
     source="Amazon EKS User Guide, cluster-endpoint and network-reqs (public-private and private modes run nodes in "

@@ -30,8 +30,18 @@ def check(model, cfg):
             yield undecided(vpc.res.urn, NAME, f"DNS settings of VPC {vpc.res.label} or the endpoint flags of {names} are unknown.")
 
 
+FAILING_EXAMPLE = """\
+aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", enable_dns_hostnames=False)
+"""
+PASSING_EXAMPLE = """\
+aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16", enable_dns_support=True, enable_dns_hostnames=True)
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-006",
+    resolution="Set enableDnsSupport and enableDnsHostnames to true on the cluster's VPC.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (nodes cannot resolve the private endpoint and never join). Private endpoint on: the cluster's VPC has enableDnsSupport and enableDnsHostnames true.",
     source="Amazon EKS User Guide, cluster-endpoint and network-reqs (DNS hostnames and resolution required for the "
            "private endpoint).",

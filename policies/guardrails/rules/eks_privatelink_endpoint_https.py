@@ -99,8 +99,20 @@ def check(model, cfg):
                               "CIDR, or the node/cluster security group.", key=key)
 
 
+FAILING_EXAMPLE = """\
+endpoint_sg = aws.ec2.SecurityGroup("endpoints", vpc_id=vpc.id, ingress=[
+    {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/16"]}])
+"""
+PASSING_EXAMPLE = """\
+endpoint_sg = aws.ec2.SecurityGroup("endpoints", vpc_id=vpc.id, ingress=[
+    {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/16"]}])
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-008",
+    resolution="Allow TCP 443 into the Interface endpoints' security group from the node subnets' CIDRs, the VPC CIDR, or the node/cluster security group.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (nodes cannot reach the endpoints). Where nodes without internet egress need PrivateLink (see eks-isolated-nodes-privatelink): "
                 "the security groups of the VPC's Interface endpoints allow TCP 443 from those node subnets (their "
                 "CIDRs, a covering CIDR such as the VPC's, or the node/cluster security group).",

@@ -45,8 +45,22 @@ def check(model, cfg):
         yield from _judge(c.res, c.public, c.public_cidrs, cfg)
 
 
+FAILING_EXAMPLE = """\
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={
+    "subnet_ids": subnet_ids, "endpoint_public_access": True,
+    "public_access_cidrs": ["0.0.0.0/0"]})
+"""
+PASSING_EXAMPLE = """\
+aws.eks.Cluster("cluster", role_arn=role.arn, vpc_config={
+    "subnet_ids": subnet_ids, "endpoint_public_access": True,
+    "public_access_cidrs": ["203.0.113.0/24"]})
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-012",
+    resolution="List only your offices', VPN's or CI runners' CIDRs in publicAccessCidrs (or inside the policy's allowedCidrs), or turn the public endpoint off; or record a reviewed exemption.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Posture. A public API endpoint is not open to 0.0.0.0/0 (or stays inside config allowedCidrs).",
     source="Amazon EKS User Guide, cluster-endpoint; same intent as Checkov CKV_AWS_38 and Trivy AWS-0041.",
     check=check, enforcement=EnforcementLevel.ADVISORY,

@@ -141,8 +141,23 @@ def _other_target(subnet) -> str:
     return targets[0] if targets else "a target that is neither an internet nor a NAT gateway"
 
 
+FAILING_EXAMPLE = """\
+# public-only endpoint; node subnet routes to an internet gateway but gives no public IP
+subnet = aws.ec2.Subnet("nodes-a", vpc_id=vpc.id, cidr_block="10.0.0.0/20",
+                        map_public_ip_on_launch=False)
+aws.ec2.RouteTable("rt", vpc_id=vpc.id, routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": igw.id}])
+"""
+PASSING_EXAMPLE = """\
+subnet = aws.ec2.Subnet("nodes-a", vpc_id=vpc.id, cidr_block="10.0.0.0/20",
+                        map_public_ip_on_launch=True)
+aws.ec2.RouteTable("rt", vpc_id=vpc.id, routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": igw.id}])
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-003",
+    resolution='Put the nodes in subnets with a default route to a NAT gateway, or to an internet gateway with mapPublicIpOnLaunch = true; with restricted publicAccessCidrs, route them through NAT gateways whose Elastic IPs are in the list (or turn the private endpoint on: endpointAccess public-private).',
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (nodes never reach the API server). Public-only endpoint: every node subnet reaches the endpoint (default route to an internet gateway "
                 "with mapPublicIpOnLaunch = true or a launch-template public IP, or a default route to a NAT gateway); "
                 "with restricted publicAccessCidrs, the nodes' NAT Elastic IPs are inside them.",

@@ -104,8 +104,22 @@ def check(model, cfg) -> Iterable[Finding]:
             yield from check_resource(res, cfg)
 
 
+FAILING_EXAMPLE = """\
+aws.eks.FargateProfile("profile", fargate_profile_name="eks-apps", cluster_name=cluster.name,
+                       pod_execution_role_arn=role.arn, subnet_ids=private_subnet_ids,
+                       selectors=[{"namespace": "default"}])
+"""
+PASSING_EXAMPLE = """\
+aws.eks.FargateProfile("profile", fargate_profile_name="apps", cluster_name=cluster.name,
+                       pod_execution_role_arn=role.arn, subnet_ids=private_subnet_ids,
+                       selectors=[{"namespace": "default"}])
+"""
+
 RULE = Rule(
     name=NAME,
+    id="EKSNET-011",
+    resolution="Rename the resource: no eks- prefix on Fargate profiles, within the length limits, starting with a letter or digit and using only letters, digits, '-' and '_'.",
+    examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),
     requirement="Functional (creation fails): EKS cluster, node group and Fargate profile names, generated ones "
                 "included, follow AWS's rules: a Fargate profile name does not start with the reserved prefix "
                 "eks- and has at most 63 characters; a cluster name has 1-100 characters, a node group name 1-63, "
