@@ -21,7 +21,6 @@ from ..findings import Finding, PolicyMeta, findings, meta_of, rule_of
 from ..input_files import display_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/eks-variants/eks-variants/blob/main/docs/preflight.md"
 SARIF_LEVELS = {"mandatory": "error", "remediate": "error", "advisory": "warning", "disabled": "none"}
 GITHUB_COMMANDS = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
 
@@ -31,6 +30,17 @@ def _location(f: Finding, program_dir: Optional[str]) -> tuple[str, int]:
     if f.source and program_dir:
         return display_path(os.path.join(program_dir, f.source["file"])), int(f.source["line"])
     return f.input, 1
+
+
+def repository_url(page: str) -> Optional[str]:
+    """An absolute link to a repository-relative page where the CI says where the repository is (GitHub Actions:
+    GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA), else None: a page is never linked to a guessed location."""
+    if not page or "://" in page:
+        return page or None
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if not (server and repo):
+        return None
+    return f"{server.rstrip('/')}/{repo}/blob/{os.environ.get('GITHUB_SHA') or 'HEAD'}/{page.lstrip('/')}"
 
 
 def _short(meta: PolicyMeta) -> str:
@@ -57,8 +67,9 @@ def sarif(entries: list, catalog: dict, pack_name: str, pack_version: str, progr
                       "fullDescription": {"text": m.description or m.name},
                       "defaultConfiguration": {"level": SARIF_LEVELS.get(m.level, "warning")},
                       "properties": {"tags": [t for t in (m.kind, m.severity and f"severity:{m.severity}") if t]}}
-        if m.url:
-            rule["helpUri"] = m.url
+        link = repository_url(m.url)
+        if link:
+            rule["helpUri"] = link
         help_text = m.remediation or m.description
         if help_text:
             rule["help"] = {"text": help_text + (f" See {m.url}" if m.url else "")}
@@ -89,7 +100,8 @@ def sarif(entries: list, catalog: dict, pack_name: str, pack_version: str, progr
         invocation["toolExecutionNotifications"] = notes
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [{
         "tool": {"driver": {"name": pack_name or "preflight", "version": pack_version or "0",
-                            "informationUri": INFORMATION_URI, "rules": sarif_rules}},
+                            **({"informationUri": info} if (info := repository_url("docs/preflight.md")) else {}),
+                            "rules": sarif_rules}},
         "invocations": [invocation],
         "results": results,
     }]}

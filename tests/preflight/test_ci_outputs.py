@@ -7,6 +7,7 @@ raising the policy to mandatory."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -27,13 +28,18 @@ SARIF_SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_
 JSON_SCHEMA = json.loads((REPO / "docs" / "preflight-json.schema.json").read_text(encoding="utf-8"))
 
 
-def preflight(*args, config=None, tmp=None):
+GITHUB_ACTIONS = {"GITHUB_SERVER_URL": "https://github.example", "GITHUB_REPOSITORY": "acme/platform",
+                  "GITHUB_SHA": "0123abc"}
+
+
+def preflight(*args, config=None, tmp=None, env=None):
     cmd = [sys.executable, "-m", "preflight", *args]
     if config is not None:
         path = Path(tmp) / f"cfg-{abs(hash(json.dumps(config, sort_keys=True)))}.json"
         path.write_text(json.dumps(config), encoding="utf-8")
         cmd += ["--policy-config", str(path)]
-    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, env={**environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +50,7 @@ def runs(tmp_path_factory):
         out[fmt] = preflight("--stack", STACK, "--output", fmt, config=EXEMPT, tmp=tmp)
     for fmt in ("junit", "github", "sarif"):
         out["raised-" + fmt] = preflight("--stack", STACK, "--output", fmt, config=RAISED, tmp=tmp)
+    out["sarif-actions"] = preflight("--stack", STACK, "--output", "sarif", config=EXEMPT, tmp=tmp, env=GITHUB_ACTIONS)
     out["alias"] = preflight("--stack", STACK, "--json", config=EXEMPT, tmp=tmp)
     out["export-dir"] = tmp / "exports"
     preflight("--stack", STACK, "--write-export", str(out["export-dir"]))
@@ -98,7 +105,10 @@ def test_sarif_is_valid_and_complete(runs):
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert [f"EKSNET-{n:03d}" for n in range(1, 15)] == sorted(rules)
     rule = rules[POLICY_ID]
-    assert rule["name"] == POLICY and rule["helpUri"].endswith(f"docs/policies/{POLICY_ID}.md")
+    # Pages are repository-relative: linked absolutely only where the CI says where the repository is
+    assert rule["name"] == POLICY and "helpUri" not in rule and f"docs/policies/{POLICY_ID}.md" in rule["help"]["text"]
+    in_actions = {r["id"]: r for r in json.loads(runs["sarif-actions"].stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert in_actions[POLICY_ID]["helpUri"] == f"https://github.example/acme/platform/blob/0123abc/docs/policies/{POLICY_ID}.md"
     assert rule["defaultConfiguration"]["level"] == "warning" and "posture" in rule["properties"]["tags"]
     assert rule["shortDescription"]["text"] and "Source:" in rule["fullDescription"]["text"] and rule["help"]["text"]
     assert rules["EKSNET-001"]["defaultConfiguration"]["level"] == "error"

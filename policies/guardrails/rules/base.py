@@ -21,8 +21,9 @@ UNDECIDABLE_PREFIX = "cannot decide: "
 # User Guide, private-clusters; eksctl's fully-private baseline). The S3 Gateway endpoint is always
 # required and is not part of this setting. (The program's own endpoint list is stack_config's.)
 DEFAULT_REQUIRED_INTERFACE_SERVICES = ["ec2", "ecr.api", "ecr.dkr", "sts"]
-# Each policy's page, generated from its rule (tools/policy_pages.py): DOCS_URL + "<id>.md".
-DOCS_URL = "https://github.com/eks-variants/eks-variants/blob/main/docs/policies/"
+# Each policy's page, generated from its rule (tools/policy_pages.py): DOCS_URL + "<id>.md", relative to the
+# repository's root (where the pack lives; a published pack's users read the same path in its repository).
+DOCS_URL = "docs/policies/"
 ID_PATTERN = r"^EKSNET-[0-9]{3}$"
 KINDS = {"Functional": ("functional", "high"), "Posture": ("posture", "medium"), "Advisory": ("advisory", "low")}
 
