@@ -14,7 +14,7 @@ from typing import Optional
 from .errors import InputError
 from .plan import plan_run
 from .recording import WorkerError
-from .report import EXIT_INPUT, exit_status, final_report, say
+from .report import EXIT_INPUT, exit_status, final_report, progress_done, say
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("text", "json", "sarif", "junit", "github")
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_positive_int, metavar="N",
                    help="record stacks in N forked processes (default: the number of CPUs, at most one "
                         "per stack; 1 = one after the other in this process)")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="text output: each violation under its policy with the policy's description and sources, "
+                        "the full URN and the whole message (default: one line per violation)")
     p.add_argument("--debug", action="store_true", help="tracebacks and the policy pack's own output")
     return p
 
@@ -175,7 +178,8 @@ def _run(args, gc_enabled: bool = True) -> int:
         return _stop(e.lines(), False)
     if report_options.report_dir:
         say(f"report written: {Path(report_options.report_dir) / 'index.md'}")
-    text, code = final_report(results, runs.failed, output_text, catalog)
+    text, code = final_report(results, runs.failed, output_text, catalog, verbose=args.verbose)
+    progress_done()
     print(text)
     return code
 

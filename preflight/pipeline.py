@@ -20,7 +20,7 @@ from .wire import PB_TO_LEVEL
 from .pack_process import PolicyPackProcess
 from .plan import Plan
 from .recording import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
-from .report import Result, say, summary_line
+from .report import Result, progress, say
 from .workers import Crashed, ForkPool
 
 
@@ -76,7 +76,7 @@ class InOrderAnalysis:
                    pack=pack.name, pack_version=pack.version, seconds=time.monotonic() - t0,
                    index=n - 1, recorded=recorded.stack, kind=kind)
         if self.total > 1:
-            say(f"[{n}/{self.total}] {summary_line(r)} ({r.seconds:.2f} s)")
+            progress(f"[{n}/{self.total}] {r.source} ({r.seconds:.2f} s)")
         return r
 
 

@@ -3,6 +3,7 @@ status; progress lines on stderr."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from typing import Any, Optional
 
@@ -14,9 +15,31 @@ from .stackfile import TEAM_STACK_PREFIX, is_team_stack
 EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2
 
 
+_progress_shown = [False]
+
+
 def say(line: str) -> None:
     """One `preflight: ...` line on stderr, in one write: lines of the analysis thread never mix with others."""
-    sys.stderr.write(f"preflight: {line}\n")
+    sys.stderr.write(("\r\033[K" if _progress_shown[0] else "") + f"preflight: {line}\n")
+    _progress_shown[0] = False
+
+
+def progress(line: str) -> None:
+    """Where a run is, on stderr: one line rewritten in place on a terminal (cleared by `progress_done`), a line
+    of its own otherwise (CI logs). Never the results: those are on stdout."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\033[Kpreflight: {line}")
+        sys.stderr.flush()
+        _progress_shown[0] = True
+    else:
+        sys.stderr.write(f"preflight: {line}\n")
+
+
+def progress_done() -> None:
+    if _progress_shown[0]:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+        _progress_shown[0] = False
 
 
 @dataclasses.dataclass
@@ -62,6 +85,45 @@ def _where(r: Result, sources: dict, urn: str) -> str:
     return f" ({src['file']}:{src['line']})" if src else ""
 
 
+_URN_ASIDE = re.compile(r" \(urn:pulumi:[^()\s]*(?:\([^()]*\)[^()\s]*)*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+SHORT_LIMIT = 200
+
+
+def resource_name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1] if "::" in urn else urn
+
+
+def first_sentence(v: Violation, catalog: Optional[dict]) -> str:
+    """The violation's own message without the policy description the SDK puts before it, without the URNs in
+    parentheses (the resource is named beside it), up to its first sentence's end (at most SHORT_LIMIT
+    characters; --verbose shows all)."""
+    text = v.message
+    description = meta_of(catalog or {}, v.policy).description
+    if description and text.startswith(description):
+        text = text[len(description):]
+    elif "\n" in text:
+        text = text.split("\n", 1)[1]
+    text = _URN_ASIDE.sub("", " ".join(text.split()))
+    text = _SENTENCE_END.split(text, 1)[0]
+    return text if len(text) <= SHORT_LIMIT else text[:SHORT_LIMIT - 1].rstrip() + "…"
+
+
+def _stack_lines(results: list[Result], catalog: Optional[dict] = None) -> list[str]:
+    """Per stack its summary line, then one line per violation: level, policy (with its id), the resource's
+    name and program line, the message's first sentence."""
+    lines: list[str] = []
+    for r in results:
+        lines.append(summary_line(r) + (f" ({EXPORT_NO_SOURCE})" if r.kind == "export" and r.violations else ""))
+        sources = sources_by_urn(r.recorded)
+        for v in sorted(r.violations, key=lambda v: (v.enforcement_level != "mandatory", v.policy, v.urn)):
+            meta = meta_of(catalog or {}, v.policy)
+            named = f"{meta.id} {v.policy}" if meta.id != v.policy else v.policy
+            lines.append(f"  {v.enforcement_level:<9} {named}  {resource_name(v.urn)}{_where(r, sources, v.urn)}: "
+                         f"{first_sentence(v, catalog)}")
+    return lines
+
+
 def _stack_blocks(results: list[Result], catalog: Optional[dict] = None) -> list[str]:
     lines: list[str] = []
     for r in results:
@@ -102,18 +164,21 @@ def _sections(results: list[Result]) -> list[tuple[str, str, list[Result]]]:
             ("team stacks", f"Team stacks ({len(teams)}): Pulumi.{TEAM_STACK_PREFIX}*.yaml", teams)]
 
 
-def human(results: list[Result], failed: Optional[list[str]] = None, catalog: Optional[dict] = None) -> str:
-    """Per stack, like the CLI's policy block: violations grouped by policy (with its id where the pack gives
-    one: `catalog`, findings.catalog) with URN, the program line that registered it and message; reference
-    and team stacks in sections of their own when both are checked."""
+def human(results: list[Result], failed: Optional[list[str]] = None, catalog: Optional[dict] = None,
+          verbose: bool = False) -> str:
+    """Per stack a summary line and one line per violation (`_stack_lines`); with `verbose`, the CLI's policy
+    block: violations grouped by policy (with its id where the pack gives one: `catalog`, findings.catalog)
+    with the policy's description and sources, full URN, the program line that registered it and the whole
+    message. Reference and team stacks in sections of their own when both are checked."""
     lines: list[str] = []
     for name, title, section in _sections(results):
         if title:
             lines += [title, "=" * len(title), ""]
-        lines += _stack_blocks(section, catalog)
+        lines += _stack_blocks(section, catalog) if verbose else _stack_lines(section, catalog)
         if title:
-            lines += [f"{name}: {_plural(len(section), 'stack')} checked: {sum(r.mandatory for r in section)} "
-                      f"mandatory, {sum(r.advisory for r in section)} advisory", ""]
+            lines += ([] if verbose else [""]) + [
+                f"{name}: {_plural(len(section), 'stack')} checked: {sum(r.mandatory for r in section)} "
+                f"mandatory, {sum(r.advisory for r in section)} advisory", ""]
     total_m = sum(r.mandatory for r in results)
     total_a = sum(r.advisory for r in results)
     failing = [r.source for r in results if r.mandatory]
@@ -136,8 +201,8 @@ def exit_status(results: list[Result], failed: list[str]) -> int:
 
 
 def final_report(results: list[Result], failed: list[str], json_text: Optional[str] = None,
-                 catalog: Optional[dict] = None) -> tuple[str, int]:
+                 catalog: Optional[dict] = None, verbose: bool = False) -> tuple[str, int]:
     """The report printed on stdout at the end of a run (the --output text when given: JSON, SARIF, JUnit,
-    GitHub annotations; else the human report) and the exit status (`exit_status`)."""
-    text = json_text if json_text is not None else human(results, failed, catalog)
+    GitHub annotations; else the human report, `verbose` or not) and the exit status (`exit_status`)."""
+    text = json_text if json_text is not None else human(results, failed, catalog, verbose)
     return text, exit_status(results, failed)

@@ -7,9 +7,23 @@ from tests.preflight.helpers import PACK, PROGRAM, run_cli
 def test_all_reports_mandatory_and_progress():
     r = run_cli("--all")
     assert r.returncode == 1
-    assert "[1/2] dev:" in r.stderr and "[2/2] prod:" in r.stderr
+    # progress on stderr names the stack and the time, never the results (those are on stdout)
+    assert "[1/2] dev (" in r.stderr and "[2/2] prod (" in r.stderr and "mandatory" not in r.stderr
+    lines = r.stdout.rstrip().splitlines()
+    assert lines[0].startswith("dev: 19 resources checked, ") and lines[0].endswith(" mandatory, 0 advisory")
+    # one line per violation: level, policy, resource name (program line), first sentence of the message
+    assert "  mandatory no-public-subnets  net-subnet-0 (netparts/__init__.py:31): subnet maps public IPs on launch" in lines
+    assert "  mandatory vpc-dns  net-vpc (netparts/__init__.py:26): VPC does not enable DNS hostnames" in lines
+    one = [line for line in lines if line.startswith("  mandatory ")]
+    assert len(one) == 6 and all("urn:pulumi:" not in line for line in one)
+    assert lines[-1].startswith("preflight: 2 stacks checked: 6 mandatory")
+
+
+def test_verbose_shows_each_policy_with_its_description_and_the_full_urns():
+    r = run_cli("--all", "--verbose")
+    assert r.returncode == 1
     assert "Stack dev (19 resources checked)" in r.stdout and "[mandatory]  no-public-subnets" in r.stdout
-    assert r.stdout.rstrip().splitlines()[-1].startswith("preflight: 2 stacks checked: 6 mandatory")
+    assert "            urn:pulumi:dev::" in r.stdout
 
 
 def test_json_shape_and_stdout_clean():

@@ -18,7 +18,7 @@ def result(source: str, *levels: str) -> Result:
 
 def test_reference_and_team_stacks_are_reported_in_sections():
     text = human([result("private-managed"), result("public-managed", "advisory"), result("team-payments"),
-                  result("team-web", "mandatory")])
+                  result("team-web", "mandatory")], verbose=True)
     lines = text.splitlines()
     reference, team = lines.index("Reference stacks (2)"), lines.index("Team stacks (2): Pulumi.team-*.yaml")
     assert lines[reference + 1] == "=" * len("Reference stacks (2)")
@@ -32,15 +32,24 @@ def test_reference_and_team_stacks_are_reported_in_sections():
 
 
 def test_team_stacks_listed_among_reference_ones_come_after_them():
-    lines = human([result("team-payments"), result("private-managed")]).splitlines()
+    lines = human([result("team-payments"), result("private-managed")], verbose=True).splitlines()
     assert [line.split()[1] for line in lines if line.startswith("Stack ")] == ["private-managed", "team-payments"]
 
 
 def test_one_kind_only_reads_as_before():
-    only_reference = human([result("private-managed"), result("public-fargate")])
+    only_reference = human([result("private-managed"), result("public-fargate")], verbose=True)
     assert "Reference stacks" not in only_reference and "=====" not in only_reference
     assert only_reference.splitlines()[0] == "Stack private-managed (30 resources checked)"
+    short = human([result("private-managed"), result("public-fargate")]).splitlines()
+    assert short[0] == "private-managed: 30 resources checked, no policy violations"
     assert "Team stacks" not in human([result("team-payments")])
+
+
+def test_sections_in_the_short_report():
+    lines = human([result("private-managed"), result("team-web", "mandatory")]).splitlines()
+    assert lines[:3] == ["Reference stacks (1)", "====================", ""]
+    assert "team-web: 30 resources checked, 1 mandatory, 0 advisory" in lines
+    assert "  mandatory eks-public-access-cidrs  n: m" in lines
 
 
 def test_all_over_a_project_with_a_team_stack(project, capsys):
@@ -50,7 +59,7 @@ def test_all_over_a_project_with_a_team_stack(project, capsys):
         assert preflight_main(["--program", str(project), "--all"]) == 0
     out = capsys.readouterr().out.splitlines()
     references = len(list((project / "stacks").glob("Pulumi.*.yaml"))) - 1
-    stack_lines = {line.split()[1]: i for i, line in enumerate(out) if line.startswith("Stack ")}
+    stack_lines = {line.split(":")[0]: i for i, line in enumerate(out) if " resources checked, " in line}
     assert out.index(f"Reference stacks ({references})") < stack_lines["private-managed"] < \
         out.index("Team stacks (1): Pulumi.team-*.yaml") < stack_lines["team-payments"]
     assert max(i for name, i in stack_lines.items() if name != "team-payments") < stack_lines["team-payments"]
