@@ -85,7 +85,8 @@ conformance: env program-envs pulumi-cli policy-venv
 ## fuzz: every generated malformed input through python -m preflight (make test runs a sample)
 fuzz: env
 	$(PY) -m tests.fuzz.fuzz_all
-	PREFLIGHT_FUZZ_EXAMPLES=200 $(PY) -m pytest -q -p no:warnings tests/fuzz/test_state_properties.py
+	PREFLIGHT_FUZZ_EXAMPLES=200 $(PY) -m pytest -q -p no:warnings tests/fuzz/test_state_properties.py \
+		tests/fuzz/test_config_properties.py tests/fuzz/test_facts_properties.py
 
 ## bench: performance figures (preflight wall time, policy-pack scaling, the real CLI beside preflight)
 bench: env pulumi-cli policy-venv
