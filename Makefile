@@ -57,8 +57,8 @@ report: env
 test: env program-envs
 	$(PY) -m pytest -q
 
-## test-fast: the unit and program tests only (~30 s on 2 cores; no program-envs, no Pulumi CLI): every test not
-## marked slow (the selection is FAST in tests/conftest.py)
+## test-fast: the unit and program tests only (~25 s of CPU; no program-envs, no Pulumi CLI): every test not
+## marked slow (the selection is FAST in tests/conftest.py; docs/benchmarks.md has the measurements)
 test-fast: env
 	$(PY) -m pytest -q -m "not slow"
 
