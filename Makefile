@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-from-lock
 # `make` alone builds the environment, as before; `make help` lists the targets.
 .DEFAULT_GOAL := env
 
-.PHONY: help env program-envs preflight check-pins report policy-pages test conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
+.PHONY: help env program-envs preflight check-pins report policy-pages test test-fast conformance pulumi-cli policy-venv fuzz bench stack schema team-template lock clean
 
 ## help: list these targets (from their `## target: description` lines)
 help:
@@ -60,6 +60,11 @@ policy-pages: env
 ## test: the whole test suite (program under mocks, preflight, policies end to end)
 test: env program-envs
 	$(PY) -m pytest -q
+
+## test-fast: the unit and program tests only (~25 s of CPU; no program-envs, no Pulumi CLI): every test not
+## marked slow (the selection is FAST in tests/conftest.py; docs/benchmarks.md has the measurements)
+test-fast: env
+	$(PY) -m pytest -q -m "not slow"
 
 ## pulumi-cli: the real Pulumi CLI at the release pinned in tools/pulumi-cli/go.mod, built from Pulumi's Go
 ## modules into build/tools/ (needs Go; a cold build takes ~6 minutes on 2 cores), or a `pulumi` on PATH of that

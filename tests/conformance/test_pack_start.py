@@ -1,4 +1,4 @@
-"""How the real CLI starts this pack, measured: the routes README and docs/preflight.md give users.
+"""How the real CLI starts this pack, measured: the routes README, docs/checking.md and docs/preflight.md give users.
 
 - `--policy-pack policies/pack-launcher`: the CLI runs the launcher as a binary analyzer plugin, reads
   PulumiPolicy.yaml beside it, and the pack answers as `eks-network-guardrails` at PulumiPolicy.yaml's version.

@@ -20,7 +20,8 @@ SELF_MANAGED = "aws:autoscaling/group:Group"  # every self-managed group: our la
 FARGATE = "aws:eks/fargateProfile:FargateProfile"
 ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 
-# What the README's variant table promises, written out per stack file rather than derived from code.
+# What the variant tables of docs/variants-built.md promise, written out per stack file rather than derived from
+# code.
 EXPECTED = {
     "public-managed": dict(azs=3, public=True, private=False, nat=0, endpoints=set(), api=(True, False),
                            cidrs=["0.0.0.0/0"], workloads="public"),
@@ -45,7 +46,7 @@ EXPECTED = {
                                  cidrs="absent", workloads="private"),
     "private-fargate": dict(azs=3, public=False, private=True, nat=0, endpoints={"ec2", "ecr.api", "ecr.dkr", "sts", "logs"},
                             api=(False, True), cidrs="absent", workloads="private"),
-    # EKS Auto Mode: nodes run in the cluster's subnets (README variant table).
+    # EKS Auto Mode: nodes run in the cluster's subnets (docs/variants-built.md, data plane table).
     "public-auto": dict(azs=3, public=True, private=False, nat=0, endpoints=set(), api=(True, False),
                         cidrs=["0.0.0.0/0"], workloads="public"),
     "public-private-auto": dict(azs=3, public=True, private=True, nat=1, endpoints=set(), api=(True, True),

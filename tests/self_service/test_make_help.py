@@ -1,5 +1,6 @@
-"""`make help` lists every target that has a `## target: description` line, and the folders README commands
-write into (`--write-export out/`, `make team-template`) are git-ignored."""
+"""`make help` lists every target that has a `## target: description` line, and the folders documented commands
+write into (`--write-export out/` in docs/checking.md, `make team-template` in docs/team-stacks.md) are
+git-ignored."""
 from __future__ import annotations
 
 import re
@@ -29,4 +30,6 @@ def test_make_help_lists_every_documented_target():
 @pytest.mark.parametrize("path", ["out/private-fargate.json", "out/team-template/Pulumi.yaml"])
 def test_generated_output_is_git_ignored(path):
     assert subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO, timeout=30).returncode == 0
-    assert "--write-export out/" in (REPO / "README.md").read_text()
+    assert "--write-export out/" in (REPO / "docs" / "checking.md").read_text()
+    assert "`make team-template` builds the lean\ntemplate in `out/team-template/`" in (
+        REPO / "docs" / "team-stacks.md").read_text()

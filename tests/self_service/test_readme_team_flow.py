@@ -1,5 +1,6 @@
-"""README "A stack for your team", tried as written: the scaffold command, its output, preflight on the new
-stack, the refusal to overwrite, the bad-input lines, and the lean `pulumi new` template's file set."""
+"""docs/team-stacks.md ("A stack for your team", the README's team flow in full), tried as written: the scaffold
+command, its output, preflight on the new stack, the refusal to overwrite, the bad-input lines, and the lean
+`pulumi new` template's file set; the README's short version scaffolds with the same command."""
 from __future__ import annotations
 
 import importlib.metadata
@@ -17,16 +18,17 @@ from eks_variants.team_template import (TEAM_TEMPLATE_ENTRIES, build, imported_t
 
 REPO = Path(__file__).resolve().parent.parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## A stack for your team"):README.index("## Deploying for real")]
+SECTION = (REPO / "docs" / "team-stacks.md").read_text(encoding="utf-8")
+README_SECTION = README[README.index("## A stack for your team"):README.index("## Deploying for real")]
 
 
 def block_after(marker: str, nth: int = 0) -> str:
-    """The nth fenced block after marker in the README's section."""
+    """The nth fenced block after marker in docs/team-stacks.md."""
     return re.findall(r"```\w*\n(.*?)```", SECTION[SECTION.index(marker):], flags=re.S)[nth]
 
 
 def python_command(project: Path, line: str) -> list[str]:
-    """The README's `.venv/bin/python -m eks_variants ...` line, run with this interpreter on the test project."""
+    """The doc's `.venv/bin/python -m eks_variants ...` line, run with this interpreter on the test project."""
     text = line.strip()
     if text.startswith("#"):  # "# the same: .venv/bin/python -m ..."
         text = text.split(":", 1)[1]
@@ -39,7 +41,7 @@ def run(project: Path, command: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
 
 
-def test_the_scaffold_command_as_the_readme_shows_it(project):
+def test_the_scaffold_command_as_the_docs_show_it(project):
     commands = block_after("**1. Scaffold the stack file**").splitlines()
     make = shlex.split(commands[0])
     assert make[:2] == ["make", "stack"]
@@ -47,6 +49,8 @@ def test_the_scaffold_command_as_the_readme_shows_it(project):
     same = python_command(project, commands[1])
     assert same[3:9] == ["new-stack", make_args["NAME"], "--variant", make_args["VARIANT"], "--region",
                          make_args["REGION"]]
+    # The README's short team flow scaffolds with the same command.
+    assert commands[0] in re.findall(r"```sh\n\s*(.*?)\n\s*```", README_SECTION, flags=re.S)
     # The Makefile's recipe runs that command.
     assert '-m eks_variants new-stack "$(NAME)" --variant "$(VARIANT)" --region "$(REGION)"' in (
         REPO / "Makefile").read_text()
@@ -55,7 +59,7 @@ def test_the_scaffold_command_as_the_readme_shows_it(project):
     assert done.returncode == 0, done.stderr
     shown = [line for line in block_after("**1. Scaffold the stack file**", 1).splitlines()
              if not line.startswith("...")]
-    # The cost line's figure follows the price file (docs/report.md); its form is what the README shows.
+    # The cost line's figure follows the price file (docs/report.md); its form is what the doc shows.
     cost_shown = [line for line in shown if line.startswith("estimated monthly cost: ")]
     assert len(cost_shown) == 1
     shown = [line for line in shown if line not in cost_shown]
@@ -80,7 +84,7 @@ def test_the_scaffold_command_as_the_readme_shows_it(project):
     assert path.read_text() == before
 
 
-def test_bad_input_prints_the_lines_the_readme_shows(project):
+def test_bad_input_prints_the_lines_the_docs_show(project):
     shown = block_after("nothing written:").strip().splitlines()
     done = run(project, [sys.executable, "-m", "eks_variants", "new-stack", "payments", "--variant", "private-managed",
                          "--region", "eu-wset-1", "--set", "nodes.maxSise=6", "--program", str(project)])
@@ -96,7 +100,7 @@ def team_template(tmp_path_factory) -> Path:
     return target
 
 
-def test_the_team_template_holds_what_the_readme_lists(team_template):
+def test_the_team_template_holds_what_the_docs_list(team_template):
     listed = block_after("it holds exactly:").split()
     assert listed == list(TEAM_TEMPLATE_ENTRIES)
     top = sorted(p.name + ("/" if p.is_dir() else "") for p in team_template.iterdir())
