@@ -66,6 +66,10 @@ def to_deployment(stack: RecordedStack) -> dict:
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     version = f"v{_SDK_VERSION}"
     resources = []
+    # The engine refuses a state whose dependencies name no resource of it ("refers to missing resource"). A
+    # recording depends on resources it cannot hold: the children a remote component's plugin would create (an
+    # awsx VPC's subnets, which its id outputs depend on). The state keeps the dependencies that resolve.
+    present = {r.urn for r in stack.resources}
     for r in stack.resources:
         d: dict[str, Any] = {"urn": r.urn, "custom": r.custom}
         if r.custom:
@@ -77,12 +81,14 @@ def to_deployment(stack: RecordedStack) -> dict:
             d["outputs"] = _to_state(r.outputs)
         if r.parent:
             d["parent"] = r.parent
-        if r.dependencies:
-            d["dependencies"] = list(r.dependencies)
+        dependencies = [u for u in r.dependencies if u in present]
+        if dependencies:
+            d["dependencies"] = dependencies
         if r.provider:
             d["provider"] = r.provider
-        if r.property_dependencies:
-            d["propertyDependencies"] = {k: list(v) for k, v in r.property_dependencies.items()}
+        pdeps = {k: [u for u in v if u in present] for k, v in r.property_dependencies.items()}
+        if any(pdeps.values()):
+            d["propertyDependencies"] = {k: v for k, v in pdeps.items() if v}
         d["created"] = now
         d["modified"] = now
         resources.append(d)
