@@ -100,6 +100,7 @@ bench: env pulumi-cli policy-venv
 	$(PY) bench/export_bench.py
 	$(PY) bench/report_bench.py
 	$(PY) bench/cli_bench.py
+	$(PY) bench/mechanisms_bench.py
 
 ## stack: a team stack file: make stack NAME=payments VARIANT=private-managed REGION=eu-west-1 [SET="nodes.maxSize=6 ..."]
 ## [ACCESS="arn:aws:iam::<account>:role/payments-admins=cluster-admin ..."] [VPC_POOL=10.64.0.0/10]

@@ -9,12 +9,22 @@ the collector runs again, as before, once the phase ends.
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from typing import Iterator
 
 
+def without(mechanism: str) -> bool:
+    """A speed mechanism switched off for a measurement (bench/mechanisms_bench.py): PREFLIGHT_WITHOUT lists
+    them, comma-separated (`gc-pause`, `heap-freeze`, `in-flight`). Verdicts and output never change."""
+    return mechanism in os.environ.get("PREFLIGHT_WITHOUT", "").split(",")
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
+    if without("gc-pause"):
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -97,7 +97,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     # lives as long as the process: garbage collection is paused meanwhile (it would only re-walk
     # them), then that heap is frozen so later collections (here and in forked workers) skip it.
     gc_was_enabled, frozen_before = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
+    from .bulk import without
+    if not without("heap-freeze"):
+        gc.disable()
     try:
         return _run(args, gc_was_enabled)
     except KeyboardInterrupt:

@@ -22,7 +22,8 @@ from .records import RecordedResource
 # Resources in flight (1 = one at a time). The more calls are pending, the more of them each wake-up of
 # either side's gRPC threads completes: at 10,000 resources the per-resource phase took 4.1-4.5 s with 8-16
 # in flight, 3.1-3.9 s with 64-256 (bench/export_bench.py; PREFLIGHT_ANALYZE_WINDOW overrides).
-WINDOW = int(os.environ.get("PREFLIGHT_ANALYZE_WINDOW", "64"))
+WINDOW = 1 if "in-flight" in os.environ.get("PREFLIGHT_WITHOUT", "").split(",") else \
+    int(os.environ.get("PREFLIGHT_ANALYZE_WINDOW", "64"))
 
 
 class Answer:

@@ -10,6 +10,7 @@ every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` r
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 from contextlib import contextmanager
@@ -101,6 +102,9 @@ def collector_paused() -> Iterator[None]:
     """CPython's cyclic collector paused while AnalyzeStack turns every resource into Python objects: they
     hold no cycles, but the collector's passes (triggered by allocation counts) walk the growing heap again
     and again: 40 % of AnalyzeStack at 10,000 resources here. Reference counting frees as usual."""
+    if "gc-pause" in os.environ.get("EKS_GUARDRAILS_WITHOUT", "").split(","):
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -123,7 +127,11 @@ def install(aliases: Optional[Mapping[str, str]] = None,
     """Make ``PolicyPack`` serve with the recorder; over the shared-stack servicer only on the version
     it was written for. ``aliases`` maps renamed policies' old names to their names, ``metadata`` policy
     names to what GetAnalyzerInfo adds. Returns the class installed."""
-    cls = GuardrailsServicer if VERSION == shared_stack.WRITTEN_FOR else RecordingSdkServicer
+    # EKS_GUARDRAILS_WITHOUT (comma-separated, for measurements only: bench/mechanisms_bench.py): `shared-stack`
+    # serves with the SDK's own servicer, `gc-pause` leaves the collector running in AnalyzeStack.
+    off = os.environ.get("EKS_GUARDRAILS_WITHOUT", "").split(",")
+    shared = VERSION == shared_stack.WRITTEN_FOR and "shared-stack" not in off
+    cls = GuardrailsServicer if shared else RecordingSdkServicer
     AnalysisRecorder.aliases = dict(aliases or {})
     AnalysisRecorder.metadata = dict(metadata or {})
     sdk._PolicyAnalyzerServicer = cls
