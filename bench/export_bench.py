@@ -21,7 +21,7 @@ from pathlib import Path
 
 from policy_bench import ROOT, build_export, templates
 
-from preflight.export import read_export
+from preflight.inputs.stack_export import read_export
 from preflight.in_flight import WINDOW
 from preflight.pack_process import PolicyPackProcess
 from preflight.wire import analyze_request

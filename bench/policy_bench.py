@@ -29,8 +29,8 @@ from pulumi_policy.proxy import unknown_checking_proxy
 from guardrails.model import build_model
 from guardrails.rules import RULES
 from preflight.pack_process import PolicyPackProcess
-from preflight.export import read_export, write_export
-from preflight.recorder import record_program
+from preflight.inputs.stack_export import read_export, write_export
+from preflight.program.record import record_program
 
 ROOT = Path(__file__).resolve().parents[1]
 

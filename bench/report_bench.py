@@ -52,7 +52,7 @@ def main() -> int:
         exports = Path(tmp) / "exports"
         subprocess.run([sys.executable, "-m", "preflight", "--all", "--write-export", str(exports)], cwd=REPO,
                        capture_output=True, check=False)
-        from preflight.export import read_export
+        from preflight.inputs.stack_export import read_export
         from preflight.reporting import Entry, describe, document, write_report
         import stack_config  # noqa: F401 - loaded by the program in a real run before the report step
         recorded = [read_export(str(f)) for f in sorted(exports.glob("*.json"))]

@@ -4,7 +4,7 @@ stable id and page, the program line that registered the resource, and whether a
 - Policy metadata comes from the pack over the protocol (GetAnalyzerInfo's PolicyInfo): its id is the tag
   `id:<ID>` (eks-network-guardrails: EKSNET-NNN), its page `url`, its fix `remediation_steps`, its `severity`
   and the tag `kind:<functional|posture|advisory>`. A pack that gives none: the policy's name is its id.
-- The source is the one the recorder kept for the resource (preflight/source_lines.py); a stack export has
+- The source is the one the recorder kept for the resource (preflight/program/source_lines.py); a stack export has
   none (state files carry no program source).
 - Exemptions: eks-network-guardrails reports an exempted violation as an advisory violation of
   eks-guardrails-exemptions whose message has a line starting `[exempted until YYYY-MM-DD: reason] [policy] `

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import InputError
-from .input_files import input_file_problem
-from .program_env import ProgramEnv, locate_program_env, probe
-from .stackfile import Project, list_stack_files, load_project, stack_file_for, stack_name_from_path
+from .inputs.file_reader import input_file_problem
+from .program.python_env import ProgramEnv, locate_program_env, probe
+from .inputs.stack_files import Project, list_stack_files, load_project, stack_file_for, stack_name_from_path
 from .workers import cpu_count, fork_available
 
 
@@ -70,14 +70,14 @@ def plan_run(args, repo_root: Path) -> Plan:
             problems += e.lines()
     policy_config: dict = {}
     if args.policy_config:
-        from .policy_config import load_policy_config  # protobuf: only when asked for
+        from .inputs.policy_config import load_policy_config  # protobuf: only when asked for
         try:
             policy_config = load_policy_config(args.policy_config)
         except InputError as e:
             problems += e.lines()
     aws_facts: Optional[dict] = None
     if getattr(args, "aws_facts", None):
-        from .aws_facts import load_aws_facts, with_facts  # pydantic: only when asked for
+        from .inputs.aws_facts import load_aws_facts, with_facts  # pydantic: only when asked for
         try:
             aws_facts = load_aws_facts(args.aws_facts)
             policy_config = with_facts(policy_config, aws_facts, args.aws_facts)

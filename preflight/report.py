@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from .findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
 from .records import Violation
-from .stackfile import TEAM_STACK_PREFIX, is_team_stack
+from .inputs.stack_files import TEAM_STACK_PREFIX, is_team_stack
 
 
 EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2

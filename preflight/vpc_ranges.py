@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import InputError
-from .input_files import display_path
-from .stackfile import Project, list_stack_files, load_stack_file
+from .inputs.file_reader import display_path
+from .inputs.stack_files import Project, list_stack_files, load_stack_file
 
 KEY = "vpcCidr"
 

@@ -8,13 +8,9 @@ from typing import Any, Optional
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as apb
 
+from .inputs.policy_config import LEVEL_TO_PB, LEVELS, PB_TO_LEVEL  # noqa: F401 - the levels, by name and number
 from .records import RecordedResource, RecordedStack
 from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
-
-LEVELS = ("advisory", "mandatory", "remediate", "disabled")
-LEVEL_TO_PB = {"advisory": apb.ADVISORY, "mandatory": apb.MANDATORY, "remediate": apb.REMEDIATE,
-               "disabled": apb.DISABLED}
-PB_TO_LEVEL = {v: k for k, v in LEVEL_TO_PB.items()}
 
 
 def marshal_value(v: Any) -> Any:

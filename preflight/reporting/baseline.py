@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import InputError
-from ..input_files import MIB, read_input_text
+from ..inputs.file_reader import MIB, read_input_text
 from .document import Entry
 
 REPORT_JSON = "report.json"

@@ -18,7 +18,7 @@ from typing import Optional
 from xml.etree import ElementTree as ET
 
 from ..findings import Finding, PolicyMeta, findings, meta_of, rule_of
-from ..input_files import display_path
+from ..inputs.file_reader import display_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/eks-variants/eks-variants/blob/main/docs/preflight.md"

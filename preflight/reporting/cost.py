@@ -17,7 +17,7 @@ from typing import Optional
 import yaml
 
 from ..errors import InputError
-from ..input_files import MIB, read_input_text
+from ..inputs.file_reader import MIB, read_input_text
 from .facts import DataPlane, StackFacts
 
 PRICES_FILE = Path(__file__).with_name("prices.yaml")
@@ -118,7 +118,7 @@ def price_book(path: str = str(PRICES_FILE)) -> PriceBook:
 
 def load_usage(path: str) -> dict:
     """A usage file: `default:` and per-stack (`stacks: {NAME: ...}`) quantities (USAGE_KEYS)."""
-    # Read as every input file is (preflight/input_files.py): a regular file or a pipe, UTF-8, bounded.
+    # Read as every input file is (preflight/inputs/file_reader.py): a regular file or a pipe, UTF-8, bounded.
     text = read_input_text(path, "usage file", USAGE_FILE_LIMIT, bom_allowed=True)
     try:
         data = yaml.safe_load(text) or {}

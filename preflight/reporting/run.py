@@ -11,7 +11,7 @@ from typing import Optional
 from ..errors import InputError
 from . import baseline as bl
 from .cost import load_usage
-from ..input_files import display_path
+from ..inputs.file_reader import display_path
 from .document import Entry, document, dumps
 
 

@@ -2,7 +2,7 @@
 import json
 
 from preflight.pack_process import PolicyPackProcess
-from preflight.export import read_export, to_deployment, write_export
+from preflight.inputs.stack_export import read_export, to_deployment, write_export
 from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 from tests.preflight.helpers import PACK, run_cli
 
@@ -154,7 +154,7 @@ def test_references_read_from_state_are_marshalled_as_the_engine_marshals_them()
 
 def test_an_export_with_secrets_names_a_secrets_manager_and_one_without_does_not(recorded, tmp_path):
     """`pulumi stack import` re-encrypts a file's secrets with the manager it names and panics without one."""
-    from preflight.export import EMPTY_PASSPHRASE_PROVIDER
+    from preflight.inputs.stack_export import EMPTY_PASSPHRASE_PROVIDER
     from preflight.records import RecordedResource, RecordedStack
     with_secret = recorded["dev"]
     assert SECRET_SIG in json.dumps(to_deployment(with_secret))

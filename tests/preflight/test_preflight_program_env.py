@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from preflight.program_env import OLDEST_PULUMI
+from preflight.program.python_env import OLDEST_PULUMI
 from tests.preflight.helpers import FIXTURES, REPO
 
 ENVS = FIXTURES / "program_envs"

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from preflight.pack_process import PolicyPackProcess
-from preflight.policy_config import parse_policy_config, validate_schema
+from preflight.inputs.policy_config import parse_policy_config, validate_schema
 from preflight.errors import InputError
 from tests.preflight.helpers import PACK
 

@@ -12,7 +12,7 @@ from preflight.plan import Job, Plan, plan_run, worker_count
 from preflight.recording import Recorded, WorkerError, WorkerOutcome, from_worker, record_job
 from preflight.records import RecordedResource, RecordedStack, Violation
 from preflight.report import EXIT_INPUT, EXIT_MANDATORY, EXIT_OK, Result, final_report
-from preflight.stackfile import load_project
+from preflight.inputs.stack_files import load_project
 from preflight.workers import Crashed
 from tests.preflight.helpers import PACK, PROGRAM
 

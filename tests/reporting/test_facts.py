@@ -57,7 +57,7 @@ def test_deployed_export_reads_like_the_preview(tmp_path):
     for mode, extra in (("preview", []), ("deployed", ["--deployed"])):
         done = run_preflight("--config-file", stack_file, "--write-export", str(tmp_path / mode), *extra)
         assert done.returncode == 0, done.stderr
-    from preflight.export import read_export
+    from preflight.inputs.stack_export import read_export
     preview, deployed = (stack_facts(read_export(str(tmp_path / m / "cost-public-fargate.json")))
                          for m in ("preview", "deployed"))
     assert [(s.name, s.tier, s.nat) for s in deployed.subnets] == [(s.name, s.tier, s.nat) for s in preview.subnets]

@@ -1,5 +1,5 @@
-"""Record a stack with the program's own Python environment (preflight/program_env.py found it): one
-child process of that environment's interpreter per stack, running preflight/env_child.py.
+"""Record a stack with the program's own Python environment (preflight/program/python_env.py found it): one
+child process of that environment's interpreter per stack, running preflight/program/python_env_child.py.
 
 The language host does the same with its shim: it runs `<virtualenv>/bin/python -u <path of
 pulumi-language-python-exec>` with the virtualenv activated (toolchain.Command / ActivateVirtualEnv), so
@@ -14,15 +14,15 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from .errors import InputError
-from .program_env import ProgramEnv, activated_environ
-from .records import RecordedStack, stack_from_json
-from .stackfile import ProgramRun
+from ..errors import InputError
+from .python_env import ProgramEnv, activated_environ
+from ..records import RecordedStack, stack_from_json
+from ..inputs.stack_files import ProgramRun
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the preflight package folder
 
 # Loads this package by its folder under its own name (no sys.path entry, nothing installed), then runs
-# env_child.main. `python -c` puts the working directory (the program's folder) first on sys.path, as the
+# python_env_child.main. `python -c` puts the working directory (the program's folder) first on sys.path, as the
 # program expects.
 BOOTSTRAP = (
     "import importlib.util, sys\n"
@@ -32,7 +32,7 @@ BOOTSTRAP = (
     "package = importlib.util.module_from_spec(spec)\n"
     "sys.modules['preflight'] = package\n"
     "spec.loader.exec_module(package)\n"
-    "from preflight.env_child import main\n"
+    "from preflight.program.python_env_child import main\n"
     "main()\n"
 )
 

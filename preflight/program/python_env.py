@@ -30,8 +30,8 @@ import tomllib
 from pathlib import Path
 from typing import Optional
 
-from .errors import InputError
-from .stackfile import Project
+from ..errors import InputError
+from ..inputs.stack_files import Project
 
 # The pulumi SDK versions the recorder runs with (pulumi.runtime.mocks.set_mocks with `monitor` and
 # `organization`, MockMonitor, run_in_stack, the settings context variables). The oldest is the oldest

@@ -5,7 +5,7 @@ Name=vpc-id,Values=vpc-0abc --output json > DIR/subnets.json`): an object holdin
 `Subnets`, `RouteTables`, `SecurityGroups`, `VpcEndpoints`, `NatGateways`, or one `describe-vpc-attribute`
 document (`{"VpcId": ..., "EnableDnsHostnames": {"Value": true}}`). The facts serve twice:
 
-- the program's lookups (`aws.ec2.get_vpc`, `get_subnets`, ...) are answered from them (preflight/lookups.py),
+- the program's lookups (`aws.ec2.get_vpc`, `get_subnets`, ...) are answered from them (preflight/program/lookups.py),
   as a real preview's would be from AWS;
 - the pack reads them from the config of `eks-guardrails-undecidable` (`existingNetwork`), where the real
   CLI's `--policy-pack-config` file carries the same object, so ids outside the stack are judged against
@@ -21,7 +21,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 
-from .errors import InputError
+from ..errors import InputError
 
 # Where the pack reads the facts (policies/guardrails/model/existing_network.py: CONFIG_POLICY, CONFIG_KEY).
 FACTS_POLICY = "eks-guardrails-undecidable"
@@ -203,11 +203,11 @@ def with_facts(policy_config: dict[str, dict], facts: dict[str, list[dict]], fol
 
 
 def main(argv: Optional[list] = None) -> int:
-    """`python -m preflight.aws_facts DIR [--policy-config FILE]`: the policy config with the facts of DIR, for
+    """`python -m preflight.inputs.aws_facts DIR [--policy-config FILE]`: the policy config with the facts of DIR, for
     `pulumi preview --policy-pack-config` (the same object preflight's --aws-facts hands the pack)."""
     import argparse
     import sys
-    p = argparse.ArgumentParser(prog="python -m preflight.aws_facts",
+    p = argparse.ArgumentParser(prog="python -m preflight.inputs.aws_facts",
                                 description="Print the policy pack config that gives the pack the AWS facts of DIR.")
     p.add_argument("folder", metavar="DIR", help="folder of aws ec2 describe-* JSON files")
     p.add_argument("--policy-config", metavar="FILE", help="a policy config to add the facts to")
@@ -218,7 +218,7 @@ def main(argv: Optional[list] = None) -> int:
         config = with_facts(given, load_aws_facts(args.folder), args.folder)
     except InputError as e:
         for line in e.lines():
-            print(f"preflight.aws_facts: {line}", file=sys.stderr)
+            print(f"preflight.inputs.aws_facts: {line}", file=sys.stderr)
         return 2
     out = {}
     for name, section in config.items():

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import InputError
-from .input_files import MIB, read_input_text
-from .yaml_input import load_yaml
+from ..errors import InputError
+from .file_reader import MIB, read_input_text
+from .yaml_reader import load_yaml
 
 YAML_FILE_LIMIT = 16 * MIB
 _STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<name>[^/\\]+)\.ya?ml$")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from .sentinels import UNKNOWN_VALUE as UNKNOWN
+from ..sentinels import UNKNOWN_VALUE as UNKNOWN
 
 AWSX_VPC = "awsx:ec2:Vpc"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"

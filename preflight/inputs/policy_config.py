@@ -13,12 +13,16 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2 as apb
 
-from .errors import InputError
-from .input_files import MIB, read_input_text
-from .json_input import first_problems, key_path, parse_json
-from .wire import LEVEL_TO_PB, LEVELS, PB_TO_LEVEL
+from ..errors import InputError
+from .file_reader import MIB, read_input_text
+from .json_reader import first_problems, key_path, parse_json
 
 POLICY_CONFIG_LIMIT = 16 * MIB
+# Enforcement levels, by name and as the analyzer protocol numbers them (the wire module sends them).
+LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+LEVEL_TO_PB = {"advisory": apb.ADVISORY, "mandatory": apb.MANDATORY, "remediate": apb.REMEDIATE,
+               "disabled": apb.DISABLED}
+PB_TO_LEVEL = {v: k for k, v in LEVEL_TO_PB.items()}
 
 
 def parse_policy_config(text: str, source: str = "policy config") -> dict[str, dict]:
@@ -66,7 +70,7 @@ def parse_policy_config(text: str, source: str = "policy config") -> dict[str, d
 
 
 def load_policy_config(path) -> dict[str, dict]:
-    """The --policy-config file (a regular file or a pipe, read as preflight/input_files.py says)."""
+    """The --policy-config file (a regular file or a pipe, read as preflight/inputs/file_reader.py says)."""
     return parse_policy_config(read_input_text(path, "policy config", POLICY_CONFIG_LIMIT, bom_allowed=False),
                                str(path))
 

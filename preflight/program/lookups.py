@@ -2,7 +2,7 @@
 
 A real preview asks AWS, so the program gets the real VPC and subnets. Offline there are two honest answers:
 
-- **with facts** (`--aws-facts DIR`, preflight/aws_facts.py): the lookup is answered from what
+- **with facts** (`--aws-facts DIR`, preflight/inputs/aws_facts.py): the lookup is answered from what
   `aws ec2 describe-*` printed, with the provider's matching rules (EC2 filters and exact tags; a singular
   lookup that matches none or several fails as the provider's does);
 - **without facts**: the result is unknown. The `_output` form gets a wholly unknown result, as the engine
@@ -27,7 +27,7 @@ import re
 import sys
 from typing import Any, Callable, Iterator, Optional
 
-from .sentinels import UNKNOWN_VALUE
+from ..sentinels import UNKNOWN_VALUE
 
 # token -> (facts document, describe command, kind): "one" returns one entry's fields, "ids" a list of ids
 LOOKUPS: dict[str, tuple[str, str, str]] = {
@@ -246,7 +246,7 @@ NOTE_POLICY = "eks-guardrails-undecidable"
 def lookup_notes(lookups: list, urn: str, level: str, pack: str = "", pack_version: str = "") -> list:
     """One advisory note per distinct lookup answered without facts (the pack sees no invokes, so preflight
     names them): what was looked up, that what depends on it is undecided here, how to give the facts."""
-    from .records import Violation
+    from ..records import Violation
     notes = []
     for token, answered, args in sorted(set(tuple(x) for x in lookups)):
         if answered != "unknown" or level == "disabled":

@@ -1,4 +1,4 @@
-"""Lookups answered from `--aws-facts` (preflight/aws_facts.py): the entries a lookup's arguments select, and
+"""Lookups answered from `--aws-facts` (preflight/inputs/aws_facts.py): the entries a lookup's arguments select, and
 the result in the shape pulumi-aws returns (wire names of its Get*Result types).
 
 Selection follows the provider: each named argument (`id`, `vpc_id`, `default`, `tags`, ...) and each EC2 filter

@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .bulk import collector_paused
-from .errors import InputError
-from .export_checks import export_problems, parse_urn
-from .input_files import MIB, read_input_text
-from .json_input import MAX_DEPTH, deepest, has_surrogate_escapes, key_path, parse_json_counted
-from .records import RecordedResource, RecordedStack
-from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from .gc_paused import collector_paused
+from ..errors import InputError
+from .stack_export_fields import export_problems, parse_urn
+from .file_reader import MIB, read_input_text
+from .json_reader import MAX_DEPTH, deepest, has_surrogate_escapes, key_path, parse_json_counted
+from ..records import RecordedResource, RecordedStack
+from ..sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 from .state_values import ValueReader
 
 EXPORT_LIMIT = 512 * MIB

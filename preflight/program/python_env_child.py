@@ -1,6 +1,6 @@
 """Runs inside the program's own Python environment: record one stack there and hand it back.
 
-preflight/env_recording.py starts `<environment's python> -c BOOTSTRAP <this package's folder>`; the
+preflight/program/python_env_run.py starts `<environment's python> -c BOOTSTRAP <this package's folder>`; the
 bootstrap loads this package by its path (as the language host runs its own `pulumi-language-python-exec`
 shim by path: nothing is installed into the environment, sys.path is not changed) and calls `main`. The
 recorder then imports the program's own pulumi, pulumi-aws, pulumi-eks, pulumi-awsx. Only the standard
@@ -16,7 +16,7 @@ import json
 import sys
 import traceback
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def main() -> None:
@@ -28,8 +28,8 @@ def main() -> None:
 
 def answer_request(request: dict) -> dict:
     try:
-        from .recorder import run_program
-        from .records import stack_to_json
+        from .record import run_program
+        from ..records import stack_to_json
         stack = run_program(request["program_dir"], request["main_dir"], request["project_name"],
                             request["stack_name"], request["config_map"], request["secret_keys"],
                             preview=request["preview"], type_problems=request["type_problems"],

@@ -20,7 +20,7 @@ from typing import Any, Optional
 from pulumi import _types
 from pulumi.runtime import rpc as _rpc
 
-from .sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from ..sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 
 @dataclasses.dataclass

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_DEPTH = 100
 _ALIAS_LOW, _ALIAS_HIGH = 400_000, 4_000_000

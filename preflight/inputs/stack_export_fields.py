@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Any, Callable, Optional
 
-from .json_input import NotANumber, first_problems, key_path
+from .json_reader import NotANumber, first_problems, key_path
 
 _MAX_LINES = 50
 

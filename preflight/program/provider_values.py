@@ -10,8 +10,8 @@ from typing import Optional
 
 from . import invokes
 from .computed_shapes import sdk_resource_class
-from .records import PROVIDER_PREFIX
-from .sentinels import UNKNOWN_VALUE
+from ..records import PROVIDER_PREFIX
+from ..sentinels import UNKNOWN_VALUE
 
 
 # Which properties a resource type takes and computes (its SDK class and Args class).

@@ -25,7 +25,7 @@ import stat
 import time
 from typing import Optional
 
-from .errors import InputError
+from ..errors import InputError
 
 PIPE_TIMEOUT = float(os.environ.get("PREFLIGHT_PIPE_TIMEOUT", "30"))
 MIB = 1024 * 1024

@@ -193,5 +193,5 @@ def answer(token: str, args: dict, region: str) -> dict:
         raise UnansweredInvoke(
             f"the program calls {token}, which preflight cannot answer offline "
             f"(answered: {', '.join(sorted(t.split(':')[-1] for t in ANSWERS))}); "
-            f"add a fixture answer in preflight/invokes.py")
+            f"add a fixture answer in preflight/program/invokes.py")
     return fn(args, region)

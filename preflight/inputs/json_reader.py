@@ -15,7 +15,7 @@ import re
 import sys
 from typing import Any, Callable, Iterator
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_DEPTH = 64
 _FLOAT_MAX = sys.float_info.max
