@@ -53,7 +53,7 @@ def main() -> int:
     ap.add_argument("--policy-pack", default=str(REPO / "policies"))
     a = ap.parse_args()
 
-    from preflight.workers import cpu_count
+    from preflight.run.workers import cpu_count
     load = Path("/proc/loadavg")
     print(f"{cpu_count()} CPUs; load average before: {' '.join(load.read_text().split()[:3])}"
           if load.exists() else f"{cpu_count()} CPUs")
@@ -74,7 +74,7 @@ def main() -> int:
               f"CPU {statistics.median(r[1] for r in rs):.2f} s; other processes/steal "
               f"{statistics.median(r[2] for r in rs):.2f} s per run")
 
-    from preflight.pack_process import PolicyPackProcess
+    from preflight.analyzer.pack_process import PolicyPackProcess
     from preflight.inputs.stack_files import list_stack_files, load_project, load_stack_file
     starts = []
     for _ in range(3):

@@ -27,14 +27,15 @@ from typing import Any, Optional, get_args
 import yaml
 
 import stack_config
-from preflight.program import invokes
 from preflight.errors import InputError
 from preflight.inputs.file_reader import display_path
-from preflight.inputs.stack_files import (TEAM_STACK_PREFIX, ConfigTypeErrors, Project, is_team_stack, load_project, load_stack_file,
-                                 runtime_config, stack_file_for)
+from preflight.inputs.stack_files import (ConfigTypeErrors, Project, load_project, load_stack_file, runtime_config,
+                                          stack_file_for)
+from preflight.program import invokes
 from stack_config.schema import DataPlane, EndpointAccess
 
 from .stack_schema import MODELINE, REPO_ROOT, stack_file_schema
+from .team_stacks import TEAM_STACK_PREFIX, is_team_stack
 from .team_values import DEFAULT_VPC_POOL, parse_access_entry, team_vpc_range, without_documentation_ranges
 
 _TEAM_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from preflight.inputs.stack_files import Project
-from preflight.vpc_ranges import display, free_range, stack_ranges
+from .vpc_ranges import display, free_range, stack_ranges
 from stack_config.placeholders import is_documentation_range
 from stack_config.platform import ACCESS_POLICIES
 

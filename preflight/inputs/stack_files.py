@@ -112,6 +112,16 @@ def _environment_note(environment: Any) -> str:
             "are missing from this check (a key they set may be reported as not set)")
 
 
+def project_folder(start: Path) -> Optional[Path]:
+    """The folder of the Pulumi.yaml (or Pulumi.yml) in `start` or the nearest folder above it, as the Pulumi
+    CLI finds the project it runs in (workspace.DetectProjectPath); None outside any project."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "Pulumi.yaml").is_file() or (folder / "Pulumi.yml").is_file():
+            return folder
+    return None
+
+
 def load_project(program_dir) -> Project:
     d = Path(program_dir).resolve()
     path = d / "Pulumi.yaml"
@@ -162,16 +172,6 @@ def stack_file_for(project: Project, stack: str) -> str:
     raise InputError(f"unknown stack {stack!r}: no {Path(project.stack_config_dir) / f'Pulumi.{stack}.yaml'}"
                      + (f"; did you mean {' or '.join(nearest)}?" if nearest else "")
                      + (f" (known stacks: {', '.join(known)})" if known else ""))
-
-
-# This project's convention for the one stackConfigDir the CLI allows: the platform team's reference stacks
-# are Pulumi.<mode>-<plane>.yaml, the teams' own stacks Pulumi.team-<team>.yaml (README, "A stack for your
-# team"). The human report lists the two kinds in separate sections.
-TEAM_STACK_PREFIX = "team-"
-
-
-def is_team_stack(name: str) -> bool:
-    return name.startswith(TEAM_STACK_PREFIX)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import grpc
 import pytest
 
 from tests.policies.fixture_cases import PROGRAM, Case
-from preflight.pack_process import PolicyPackProcess
+from preflight.analyzer.pack_process import PolicyPackProcess
 from preflight.program.record import record_program
 
 from tests.policies.policy_test_helpers import PACK
@@ -15,7 +15,7 @@ from tests.policies.policy_test_helpers import mandatory
 from tests.policies.config_name_cases import ALIASES, NAMES, failing_case, misspellings
 from guardrails.config_names import alias_note
 from preflight.errors import InputError
-from preflight.pack_process import NOTE_METADATA
+from preflight.analyzer.pack_process import NOTE_METADATA
 from preflight.inputs.policy_config import configure_request, parse_policy_config, reconcile_config
 
 VALID = Case("private", "managed")

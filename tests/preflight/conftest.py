@@ -16,7 +16,7 @@ def recorded():
 
 @pytest.fixture(scope="session")
 def pack():
-    from preflight.pack_process import PolicyPackProcess
+    from preflight.analyzer.pack_process import PolicyPackProcess
     with PolicyPackProcess(PACK, {"echo-resource": {"echoTypes": ["aws:ec2/subnet:Subnet", "eks:index:Cluster",
                                                                   "aws:ssm/parameter:Parameter"]},
                                   "echo-stack": {"enabled": True}}) as p:

@@ -3,8 +3,8 @@ from this project's components: subnet tiers from the default route of the assoc
 (EKS User Guide, network-reqs: public subnets route 0.0.0.0/0 to an internet gateway), endpoint flags
 with the AWS defaults (public on, private off: EKS User Guide, cluster-endpoint)."""
 from preflight.records import RecordedResource, RecordedStack
-from preflight.reporting.cost import estimate
-from preflight.reporting.facts import stack_facts
+from eks_variants.report.cost import estimate
+from eks_variants.report.facts import stack_facts
 
 from .conftest import STACKS, run_preflight
 

@@ -5,7 +5,7 @@ Version 2 keeps the turn-1 shape (`results[].source`, `resources`, `violations[]
 `enforcementLevel`, `urn`, `message`) and adds `schemaVersion`, `pack`, `summary`, inputs that could not
 be used (`errors`), and per stack `stack`, `input`, `kind`, `variant` and `cost`; per violation the policy's
 `id`, the program line that registered the resource (`source`, null where unknown; a stack export says why in
-`sourceNote`) and, for an exempted violation, its `exemption` (preflight/findings.py); `exempted` counts.
+`sourceNote`) and, for an exempted violation, its `exemption` (preflight/output/findings.py); `exempted` counts.
 """
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import dataclasses
 import json
 from typing import Optional
 
-from ..findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
-from .cost import CostEstimate
+from .findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
 
 SCHEMA_VERSION = 2
 EXIT_REASONS = {0: "no mandatory violation", 1: "mandatory violations", 2: "inputs could not be used"}
@@ -30,9 +29,9 @@ class Entry:
     violations: Optional[list] = None  # Violation; None when the input could not be used
     errors: list = dataclasses.field(default_factory=list)
     variant: Optional[str] = None
-    cost: Optional[CostEstimate] = None
+    cost: object = None  # the report plugin's estimate: .total, .to_json() (output/report_plugin.py)
     recorded: object = None  # RecordedStack, for --report
-    facts: object = None  # StackFacts, for --report
+    facts: object = None  # what the report plugin knows of the stack, for its --report pages
 
     @property
     def usable(self) -> bool:
@@ -58,7 +57,7 @@ def _violation(v, sources: dict, catalog: dict) -> dict:
 
 def document(entries: list[Entry], pack_name: str, pack_version: str, code: int,
              catalog: Optional[dict] = None) -> dict:
-    """`code`: the run's exit status (preflight.report.exit_status); `catalog`: the pack's policies
+    """`code`: the run's exit status (preflight.output.text.exit_status); `catalog`: the pack's policies
     (findings.catalog), for their ids."""
     results = []
     for e in entries:

@@ -30,12 +30,12 @@ from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2 as apb
 from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 
-from .inputs.gc_paused import collector_paused
-from .errors import InputError
+from ..inputs.gc_paused import collector_paused
+from ..errors import InputError
 from .in_flight import WINDOW, Answer, calls_in_order
-from .inputs.policy_config import (configure_request, levelless_keys, load_policy_config, parse_policy_config,
+from ..inputs.policy_config import (configure_request, levelless_keys, load_policy_config, parse_policy_config,
                             reconcile_config, unknown_policy_names, unknown_policy_warning)
-from .records import RecordedStack, Violation
+from ..records import RecordedStack, Violation
 from .wire import PB_TO_LEVEL, Messages
 
 # The engine's own address is passed to the pack; Python packs do not call back. preflight has no engine.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterable, Optional
 
-from ..sentinels import UNKNOWN_VALUE as UNKNOWN
+from preflight.sentinels import UNKNOWN_VALUE as UNKNOWN
 from .shapes import report_properties
 
 VPC = "aws:ec2/vpc:Vpc"

@@ -1,5 +1,5 @@
 """Step 2 of a run: record one job's stack (run the program under mocks, or read an export), here or in
-a forked worker (preflight/workers.py), and write its export if asked."""
+a forked worker (preflight/run/workers.py), and write its export if asked."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,9 +7,9 @@ import traceback
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import InputError
+from ..errors import InputError
 from .plan import Job, Plan
-from .records import RecordedStack
+from ..records import RecordedStack
 from .workers import Crashed
 
 
@@ -23,21 +23,21 @@ class Recorded:
 
 def record_job(job: Job, plan: Plan) -> Recorded:
     """Load and record one stack file (or read one export). Raises InputError naming the stack (`label`)."""
-    from .inputs.stack_export import read_export
-    from .inputs.stack_files import load_stack_file
+    from ..inputs.stack_export import read_export
+    from ..inputs.stack_files import load_stack_file
     label = job.path
     try:
         if job.kind == "stack":
             sf = load_stack_file(job.path)
             label = sf.name
             if plan.program_env is not None:
-                from .program.python_env_run import record_in_env
-                from .inputs.stack_files import prepare_run
+                from ..program.python_env_run import record_in_env
+                from ..inputs.stack_files import prepare_run
                 run = prepare_run(str(plan.program), sf.name, sf.config)
                 stack = record_in_env(plan.program_env, run, sf.name, preview=not plan.deployed,
                                       aws_facts=plan.aws_facts)
             else:
-                from .program.record import record_program
+                from ..program.record import record_program
                 stack = record_program(str(plan.program), sf.name, sf.config, preview=not plan.deployed,
                                        aws_facts=plan.aws_facts)
             in_stack_dir = plan.project is not None and Path(job.path).parent == Path(plan.project.stack_config_dir)
@@ -51,7 +51,7 @@ def record_job(job: Job, plan: Plan) -> Recorded:
 def write_export_if_asked(recorded: Recorded, job: Job, plan: Plan) -> None:
     """--write-export DIR: DIR/<stack>.json for every recorded (not read) stack."""
     if plan.write_export is not None and job.kind == "stack":
-        from .inputs.stack_export import write_export
+        from ..inputs.stack_export import write_export
         try:
             write_export(recorded.stack, plan.write_export / f"{recorded.stack.name}.json")
         except InputError as e:

@@ -17,7 +17,7 @@ import os
 from typing import Optional
 from xml.etree import ElementTree as ET
 
-from ..findings import Finding, PolicyMeta, findings, meta_of, rule_of
+from .findings import Finding, PolicyMeta, findings, meta_of, rule_of
 from ..inputs.file_reader import display_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

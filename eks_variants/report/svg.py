@@ -9,7 +9,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from ..errors import InputError
+from preflight.errors import InputError
 
 PROGRAM = "graphviz-pure"
 

@@ -1,4 +1,4 @@
-"""Step 4 of a run: the human report (the JSON document and --report: preflight/reporting/) and the exit
+"""Step 4 of a run: the human report (the JSON document and --report: the rest of preflight/output/) and the exit
 status; progress lines on stderr."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 from typing import Any, Optional
 
 from .findings import EXPORT_NO_SOURCE, exemption_of, meta_of, sources_by_urn
-from .records import Violation
-from .inputs.stack_files import TEAM_STACK_PREFIX, is_team_stack
+from ..records import Violation
+from .report_plugin import active as active_plugin
 
 
 EXIT_OK, EXIT_MANDATORY, EXIT_INPUT = 0, 1, 2
@@ -92,14 +92,9 @@ def _stack_blocks(results: list[Result], catalog: Optional[dict] = None) -> list
 
 
 def _sections(results: list[Result]) -> list[tuple[str, str, list[Result]]]:
-    """(name, title, results): reference and team stacks (`Pulumi.team-*.yaml`) apart when both kinds are
-    there, else one untitled list."""
-    teams = [r for r in results if is_team_stack(r.source)]
-    if not teams or len(teams) == len(results):
-        return [("", "", results)]
-    reference = [r for r in results if not is_team_stack(r.source)]
-    return [("reference stacks", f"Reference stacks ({len(reference)})", reference),
-            ("team stacks", f"Team stacks ({len(teams)}): Pulumi.{TEAM_STACK_PREFIX}*.yaml", teams)]
+    """(name, title, results): the sections the project's report plugin makes (output/report_plugin.py; this
+    project's: reference and team stacks apart), else one untitled list."""
+    return active_plugin().text_sections(results)
 
 
 def human(results: list[Result], failed: Optional[list[str]] = None, catalog: Optional[dict] = None) -> str:

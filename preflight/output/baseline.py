@@ -9,7 +9,7 @@ from typing import Optional
 
 from ..errors import InputError
 from ..inputs.file_reader import MIB, read_input_text
-from .document import Entry
+from .json_document import Entry
 
 REPORT_JSON = "report.json"
 BASELINE_LIMIT = 64 * MIB

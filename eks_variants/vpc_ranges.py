@@ -13,9 +13,9 @@ import ipaddress
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import InputError
-from .inputs.file_reader import display_path
-from .inputs.stack_files import Project, list_stack_files, load_stack_file
+from preflight.errors import InputError
+from preflight.inputs.file_reader import display_path
+from preflight.inputs.stack_files import Project, list_stack_files, load_stack_file
 
 KEY = "vpcCidr"
 

@@ -6,10 +6,11 @@ import dataclasses
 from pathlib import Path
 from typing import Optional
 
-from .errors import InputError
-from .inputs.file_reader import input_file_problem
-from .program.python_env import ProgramEnv, locate_program_env, probe
-from .inputs.stack_files import Project, list_stack_files, load_project, stack_file_for, stack_name_from_path
+from ..errors import InputError
+from ..inputs.file_reader import input_file_problem
+from ..inputs.stack_files import (Project, list_stack_files, load_project, project_folder, stack_file_for,
+                                  stack_name_from_path)
+from ..program.python_env import ProgramEnv, locate_program_env, probe
 from .workers import cpu_count, fork_available
 
 
@@ -43,10 +44,19 @@ class Plan:
     aws_facts: Optional[dict] = None  # --aws-facts (aws_facts.load_aws_facts): answers lookups; in policy_config too
 
 
+def program_folder(args, repo_root: Path) -> Path:
+    """The program to run: `--program DIR`; else, as `pulumi preview` finds its project, the folder of the
+    Pulumi.yaml in the working folder or the nearest one above it; else (outside any project) `repo_root`."""
+    if args.program:
+        return Path(args.program).resolve()
+    found = project_folder(Path.cwd())
+    return found if found is not None else repo_root
+
+
 def plan_run(args, repo_root: Path) -> Plan:
     """The jobs of `args` (argparse namespace of cli.build_parser) in the order given. Raises InputError:
     at once when nothing is asked for or the project cannot be loaded; else with every problem found."""
-    program = Path(args.program).resolve() if args.program else repo_root
+    program = program_folder(args, repo_root)
     pack_dir = Path(args.policy_pack).resolve() if args.policy_pack else repo_root / "policies"
     if not (args.all or args.stack or args.config_file or args.export):
         raise InputError("nothing to check: give --all, --stack NAME, --config-file PATH or --export FILE")
@@ -70,14 +80,14 @@ def plan_run(args, repo_root: Path) -> Plan:
             problems += e.lines()
     policy_config: dict = {}
     if args.policy_config:
-        from .inputs.policy_config import load_policy_config  # protobuf: only when asked for
+        from ..inputs.policy_config import load_policy_config  # protobuf: only when asked for
         try:
             policy_config = load_policy_config(args.policy_config)
         except InputError as e:
             problems += e.lines()
     aws_facts: Optional[dict] = None
     if getattr(args, "aws_facts", None):
-        from .inputs.aws_facts import load_aws_facts, with_facts  # pydantic: only when asked for
+        from ..inputs.aws_facts import load_aws_facts, with_facts  # pydantic: only when asked for
         try:
             aws_facts = load_aws_facts(args.aws_facts)
             policy_config = with_facts(policy_config, aws_facts, args.aws_facts)

@@ -13,14 +13,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Optional
 
-from .errors import InputError
-from .inputs.file_reader import display_path
-from .program.lookups import NOTE_POLICY, lookup_notes
-from .wire import PB_TO_LEVEL
-from .pack_process import PolicyPackProcess
+from ..errors import InputError
+from ..inputs.file_reader import display_path
+from ..program.lookups import NOTE_POLICY, lookup_notes
+from ..analyzer.wire import PB_TO_LEVEL
+from ..analyzer.pack_process import PolicyPackProcess
 from .plan import Plan
-from .recording import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
-from .report import Result, say, summary_line
+from .record_step import Recorded, from_worker, record_in_worker, record_job, write_export_if_asked
+from ..output.text import Result, say, summary_line
 from .workers import Crashed, ForkPool
 
 
@@ -113,7 +113,7 @@ class StackRuns:
         jobs = self.plan.jobs
         workers = self.plan.workers
         if self.plan.program_env is None and any(j.kind == "stack" for j in jobs):
-            from .program.record import record_program  # noqa: F401 - heavy imports (pulumi SDKs)
+            from ..program.record import record_program  # noqa: F401 - heavy imports (pulumi SDKs)
         i = 0
         # A program in its own environment is recorded by child processes of that environment: nothing
         # here to warm, the workers start at once.

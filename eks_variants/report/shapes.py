@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sentinels import SIG_KEY, UNKNOWN_VALUE as UNKNOWN, without_secrets
+from preflight.sentinels import SIG_KEY, UNKNOWN_VALUE as UNKNOWN, without_secrets
 
 S, B, N = "text", "boolean", "number"  # a boolean or number may also be text ("true", "3"): _int reads it
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import baseline as bl
-from . import tree
+from preflight.output import baseline as bl
+from preflight.output import plan_tree as tree
+from preflight.output.json_document import Entry
+from preflight.output.report_pages import delta_section, violations_section
+
 from .cost import CostEstimate, support_phase
-from .document import Entry
 from .facts import StackFacts
 
 MODES = ("public", "public-private", "private")
@@ -93,29 +95,6 @@ def cost_table(cost: CostEstimate) -> str:
     return "\n".join(out) + "\n"
 
 
-def violations_section(e: Entry) -> str:
-    if not e.violations:
-        return "✅ No policy violations.\n"
-    out = ["| Level | Policy | Resource | Message |", "|---|---|---|---|"]
-    for v in sorted(e.violations, key=lambda v: (v.enforcement_level != "mandatory", v.policy, v.urn)):
-        name = v.urn.rsplit("::", 1)[-1]
-        message = " ".join(v.message.split()).replace("|", "\\|")
-        out.append(f"| {v.enforcement_level} | `{v.policy}` | `{name}` | {message} |")
-    return "\n".join(out) + "\n"
-
-
-def delta_section(d: bl.Delta) -> str:
-    if d.previous is None:
-        return "**Compared with the baseline:** new stack (not in the baseline).\n"
-    out = [f"**Compared with the baseline:** monthly cost {bl.signed_money(d.cost)}, "
-           f"resources {bl.signed(d.resources)}, {len(d.new)} new and {len(d.fixed)} fixed violations."]
-    for v in d.new:
-        out.append(f"- new: [{v.enforcement_level}] `{v.policy}` on `{v.urn.rsplit('::', 1)[-1]}`")
-    for policy, urn in d.fixed:
-        out.append(f"- fixed: `{policy}` on `{str(urn).rsplit('::', 1)[-1]}`")
-    return "\n".join(out) + "\n"
-
-
 def stack_page(e: Entry, mermaid: str, delta: Optional[bl.Delta]) -> str:
     f: StackFacts = e.facts
     parts = [f"# {e.stack}\n", f"> {e.variant}\n" if e.variant else "",
@@ -127,7 +106,7 @@ def stack_page(e: Entry, mermaid: str, delta: Optional[bl.Delta]) -> str:
               "## Monthly cost estimate\n",
               f"On-demand prices for {f.region or 'an unknown region'}, 730 hours a month; usage-priced items "
               "at the quantities of the usage file (zero without one). Prices and their sources: "
-              "`preflight/reporting/prices.yaml`.\n",
+              "`eks_variants/report/prices.yaml`.\n",
               cost_table(e.cost) if e.cost is not None else "No estimate.\n",
               "## Policy results\n", violations_section(e),
               "## Plan\n", tree.to_markdown(tree.build(e.recorded))]
@@ -148,7 +127,7 @@ def index_page(entries: list[Entry], failed: list[Entry], deltas: dict[str, bl.D
     out = ["# EKS variants at a glance\n",
            "One row per stack: where the API is reachable from, where nodes run, how they reach the internet "
            "and what that costs (on-demand, 730 h a month, in each stack's region; usage-priced items at "
-           "zero usage; prices from `preflight/reporting/prices.yaml`, each figure with its source, date and how far "
+           "zero usage; prices from `eks_variants/report/prices.yaml`, each figure with its source, date and how far "
            "it was verified). Each stack's page has its plan, network diagram, cost lines and policy results.\n"]
     head = ["Stack", "Endpoint", "Data plane", "Nodes run in", "Egress", "NAT gateways", "Interface endpoints",
             "Resources", "Est. monthly cost", "kubectl from", "Policy"]

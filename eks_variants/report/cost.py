@@ -16,8 +16,8 @@ from typing import Optional
 
 import yaml
 
-from ..errors import InputError
-from ..inputs.file_reader import MIB, read_input_text
+from preflight.errors import InputError
+from preflight.inputs.file_reader import MIB, read_input_text
 from .facts import DataPlane, StackFacts
 
 PRICES_FILE = Path(__file__).with_name("prices.yaml")

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import grpc
 
-from .records import RecordedResource
+from ..records import RecordedResource
 
 # Resources in flight (1 = one at a time). The more calls are pending, the more of them each wake-up of
 # either side's gRPC threads completes: at 10,000 resources the per-resource phase took 4.1-4.5 s with 8-16

@@ -8,9 +8,9 @@ from typing import Any, Optional
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as apb
 
-from .inputs.policy_config import LEVEL_TO_PB, LEVELS, PB_TO_LEVEL  # noqa: F401 - the levels, by name and number
-from .records import RecordedResource, RecordedStack
-from .sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
+from ..inputs.policy_config import LEVEL_TO_PB, LEVELS, PB_TO_LEVEL  # noqa: F401 - the levels, by name and number
+from ..records import RecordedResource, RecordedStack
+from ..sentinels import RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 
 def marshal_value(v: Any) -> Any:
