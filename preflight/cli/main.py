@@ -54,7 +54,7 @@ def _stop(lines: list[str], as_json: bool) -> int:
     for line in lines:
         say(line)
     if as_json:
-        from .output.step import error_document
+        from ..output.step import error_document
         print(error_document(lines))
     return EXIT_INPUT
 

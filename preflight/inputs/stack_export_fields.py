@@ -120,7 +120,7 @@ def _fields(obj: dict, spec: dict, where: str, out: list[str]) -> None:
 
 def export_problems(data: Any, name: str, *, check_values: bool = True) -> list[str]:
     """Every problem of a parsed export document (at most _MAX_LINES lines); [] when it can be used.
-    Also turns unpaired surrogates in strings into U+FFFD in place (json_input). `check_values` False:
+    Also turns unpaired surrogates in strings into U+FFFD in place (json_reader). `check_values` False:
     the caller knows no value needs it (no NotANumber, no surrogate escape, no deep nesting)."""
     out: list[str] = []
     if not isinstance(data, dict) or "deployment" not in data:

@@ -99,8 +99,8 @@ def _sections(results: list[Result]) -> list[tuple[str, str, list[Result]]]:
 
 def human(results: list[Result], failed: Optional[list[str]] = None, catalog: Optional[dict] = None) -> str:
     """Per stack, like the CLI's policy block: violations grouped by policy (with its id where the pack gives
-    one: `catalog`, findings.catalog) with URN, the program line that registered it and message; reference
-    and team stacks in sections of their own when both are checked."""
+    one: `catalog`, findings.catalog) with URN, the program line that registered it and message; in the
+    sections the project's report plugin makes (this project's: reference and team stacks)."""
     lines: list[str] = []
     for name, title, section in _sections(results):
         if title:

@@ -8,7 +8,7 @@ after `pulumi up`, where:
   `privateSubnetIds` and `isolatedSubnetIds`. Their lengths follow pulumi-awsx's documented layout
   (`awsx/ec2/vpc.ts` of pulumi-awsx 3.11: `numberOfAvailabilityZones` (default 3) or `availabilityZoneNames`
   zones, in each the subnets of `subnetSpecs` (default one Public and one Private), `Unused` specs skipped; the
-  id lists are in zone order). The ids are made the way the recorder makes every id (`recorder.fake_id`).
+  id lists are in zone order). The ids are made the way the recorder makes every id (`provider_values.fake_id`).
 - `pulumi:pulumi:StackReference` outputs are another stack's outputs, which nothing offline can read. The caller
   may hand them in (`record_program(..., stack_outputs={"org/project/stack": {...}})`, as the backend would
   answer); otherwise a deployed recording of such a program is refused with a clear error, rather than the

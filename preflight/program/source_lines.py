@@ -7,7 +7,7 @@ send none, and their resources have no source). So a resource the program constr
 a child a component in the program's folder creates on the component's line, and a child a library's component
 (pulumi-awsx, pulumi-eks, ...) creates on the line in the program that created that component. Each file URI is
 judged once per recording (a dict lookup after that): the cost is a loop over the frames up to the first hit.
-Standard library only: this runs in the program's own environment too (env_child.py).
+Standard library only: this runs in the program's own environment too (python_env_child.py).
 """
 from __future__ import annotations
 

@@ -119,3 +119,20 @@ def test_the_checks_see_a_forbidden_import(tmp_path):
     found = [imp.module for imp in imports_of(bad / "leak.py", tmp_path)]
     assert "stack_config" in found and "preflight.run" in found
     assert stage_of("preflight.inputs.leak") == "inputs" and "run" not in MAY_IMPORT["inputs"]
+
+
+def test_every_preflight_import_names_a_module_that_exists():
+    """Imports inside functions run only on some paths (an error document, a flag): each one that names a
+    preflight module, in preflight or in the code that uses it (eks_variants, tests, bench, tools), must name
+    one that exists."""
+    known = package_modules(PREFLIGHT)
+    users = {**known, **{n: p for folder in ("eks_variants", "tests", "bench", "tools")
+                         for n, p in package_modules(REPO / folder).items()}}
+    missing = []
+    for name, path in users.items():
+        for imp in imports_of(path):
+            if top(imp.module) != "preflight" or imp.module in known:
+                continue
+            if imp.module.rpartition(".")[0] not in known:  # not `from module import attribute`
+                missing.append(f"{path.relative_to(REPO)}:{imp.line}: {imp.module}")
+    assert missing == []
