@@ -20,11 +20,17 @@ help:
 ## env: build .venv from requirements.lock (only when the lock changed)
 env: $(STAMP)
 
+# A line per step; the big one (about 80 s on a fresh machine) lets pip list each package as it comes, without
+# progress bars, so a terminal shows progress and a CI log stays one line per package.
 $(STAMP): requirements.lock pyproject.toml
+	@echo "make env: [1/3] creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@echo "make env: [2/3] installing the $$(grep -c '==' requirements.lock) pinned packages of requirements.lock (about 80 s on a fresh machine)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off --require-hashes -r requirements.lock
+	@echo "make env: [3/3] installing this project's packages (editable)"
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+	@echo "make env: $(VENV) is ready"
 
 ## program-envs: the test programs' own virtualenvs (preflight runs a program with the environment its
 ## Pulumi.yaml names), each built from its requirements.lock, again only when that lock changed.

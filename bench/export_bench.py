@@ -21,10 +21,10 @@ from pathlib import Path
 
 from policy_bench import ROOT, build_export, templates
 
-from preflight.export import read_export
-from preflight.in_flight import WINDOW
-from preflight.pack_process import PolicyPackProcess
-from preflight.wire import analyze_request
+from preflight.inputs.stack_export import read_export
+from preflight.analyzer.in_flight import WINDOW
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.analyzer.wire import analyze_request
 
 
 def run_cli(path: Path, window: int) -> tuple[float, int, list]:

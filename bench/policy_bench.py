@@ -7,7 +7,7 @@ back with preflight's read_export and analyzed like `python -m preflight --expor
 analyze --file`: Analyze per resource — and Remediate, when a policy is at level remediate — then
 AnalyzeStack once). The two phases are timed apart: AnalyzeStack is where the pack does its work (one
 deserialization of the stack, the network model, every stack policy); the per-resource phase is one gRPC
-round trip per resource, several in flight (preflight/in_flight.py), whose floor is printed too.
+round trip per resource, several in flight (preflight/analyzer/in_flight.py), whose floor is printed too.
 
     .venv/bin/python bench/policy_bench.py [--sizes 1000,5000,10000] [--keep DIR]
 """
@@ -28,9 +28,9 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from guardrails.model import build_model
 from guardrails.rules import RULES
-from preflight.pack_process import PolicyPackProcess
-from preflight.export import read_export, write_export
-from preflight.recorder import record_program
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.inputs.stack_export import read_export, write_export
+from preflight.program.record import record_program
 
 ROOT = Path(__file__).resolve().parents[1]
 

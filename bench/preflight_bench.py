@@ -53,7 +53,7 @@ def main() -> int:
     ap.add_argument("--policy-pack", default=str(REPO / "policies"))
     a = ap.parse_args()
 
-    from preflight.workers import cpu_count
+    from preflight.run.workers import cpu_count
     load = Path("/proc/loadavg")
     print(f"{cpu_count()} CPUs; load average before: {' '.join(load.read_text().split()[:3])}"
           if load.exists() else f"{cpu_count()} CPUs")
@@ -74,20 +74,20 @@ def main() -> int:
               f"CPU {statistics.median(r[1] for r in rs):.2f} s; other processes/steal "
               f"{statistics.median(r[2] for r in rs):.2f} s per run")
 
-    from preflight.pack_process import PolicyPackProcess
-    from preflight.stackfile import list_stack_files, load_project, load_stack_file
+    from preflight.analyzer.pack_process import PolicyPackProcess
+    from preflight.inputs.stack_files import list_stack_files, load_project, load_stack_file
     starts = []
     for _ in range(3):
         with PolicyPackProcess(a.policy_pack) as p:
             starts.append(p.start_seconds)
     print(f"policy pack start-up (spawn -> port accepted): median {statistics.median(starts):.2f} s")
 
-    code = ("import time; t = time.perf_counter(); import preflight.recorder; "
+    code = ("import time; t = time.perf_counter(); import preflight.program.record; "
             "print(time.perf_counter() - t)")
     imports = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True).stdout)
                for _ in range(3)]
-    print(f"import preflight.recorder (pulumi SDK) in a fresh interpreter: median {statistics.median(imports):.2f} s")
-    from preflight.recorder import record_program
+    print(f"import preflight.program.record (pulumi SDK) in a fresh interpreter: median {statistics.median(imports):.2f} s")
+    from preflight.program.record import record_program
     files = list_stack_files(load_project(a.program))
     with PolicyPackProcess(a.policy_pack) as p:
         for rnd in ("cold", "warm"):

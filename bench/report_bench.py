@@ -52,16 +52,19 @@ def main() -> int:
         exports = Path(tmp) / "exports"
         subprocess.run([sys.executable, "-m", "preflight", "--all", "--write-export", str(exports)], cwd=REPO,
                        capture_output=True, check=False)
-        from preflight.export import read_export
-        from preflight.reporting import Entry, describe, document, write_report
+        from preflight.inputs.stack_export import read_export
+        from preflight.output.json_document import Entry, document
+        from preflight.output.report_folder import describe, write_report
+        from preflight.output.report_plugin import load_plugin
+        plugin = load_plugin(REPO, REPO)  # this project's: eks_variants.report
         import stack_config  # noqa: F401 - loaded by the program in a real run before the report step
         recorded = [read_export(str(f)) for f in sorted(exports.glob("*.json"))]
         times = []
         for i in range(a.runs):
             t = time.perf_counter()
             entries = [describe(Entry(stack=s.name, input=s.name, kind="stack", resources=len(s.resources),
-                                      violations=[], recorded=s)) for s in recorded]
-            write_report(str(Path(tmp) / f"inproc{i}"), entries, document(entries, "pack", "0", 0))
+                                      violations=[], recorded=s), plugin=plugin) for s in recorded]
+            write_report(str(Path(tmp) / f"inproc{i}"), entries, document(entries, "pack", "0", 0), plugin=plugin)
             times.append(time.perf_counter() - t)
         print(f"report step alone ({len(recorded)} stacks: facts, cost, Mermaid, SVG, pages, report.json): "
               f"median {statistics.median(times):.3f} s, first run {times[0]:.3f} s (imports included)")

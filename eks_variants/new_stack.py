@@ -1,7 +1,7 @@
 """`python -m eks_variants new-stack NAME --variant <mode>-<plane> --region R [--set key=value ...]`.
 
 Writes `stacks/Pulumi.team-NAME.yaml` from the variant's reference stack (`stacks/Pulumi.<variant>.yaml`),
-after checking it with the code preflight and the program use (`preflight.stackfile.runtime_config`, the CLI's
+after checking it with the code preflight and the program use (`preflight.inputs.stack_files.runtime_config`, the CLI's
 view of the file; `stack_config.check`, the program's validation; `stack_config.choose_zones` against the
 zones preflight's invoke mocks answer for the region), then runs preflight on it. Nothing is written when a
 check fails, an existing file is never overwritten, and the file is removed again if preflight rejects it.
@@ -27,14 +27,15 @@ from typing import Any, Optional, get_args
 import yaml
 
 import stack_config
-from preflight import invokes
 from preflight.errors import InputError
-from preflight.input_files import display_path
-from preflight.stackfile import (TEAM_STACK_PREFIX, ConfigTypeErrors, Project, is_team_stack, load_project, load_stack_file,
-                                 runtime_config, stack_file_for)
+from preflight.inputs.file_reader import display_path
+from preflight.inputs.stack_files import (ConfigTypeErrors, Project, load_project, load_stack_file, runtime_config,
+                                          stack_file_for)
+from preflight.program import invokes
 from stack_config.schema import DataPlane, EndpointAccess
 
 from .stack_schema import MODELINE, REPO_ROOT, stack_file_schema
+from .team_stacks import TEAM_STACK_PREFIX, is_team_stack
 from .team_values import DEFAULT_VPC_POOL, parse_access_entry, team_vpc_range, without_documentation_ranges
 
 _TEAM_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -216,7 +217,7 @@ def plan(request: Request, program_dir: Path = REPO_ROOT) -> Planned:
         _, vpc_problems = team_vpc_range(project, None, request.vpc_pool, path,
                                          chosen=config.get(f"{project.name}:vpcCidr"))
     # The CLI's view of the file (declared types, defaults from Pulumi.yaml), then the program's validation;
-    # type errors come with the program's own errors, as preflight reports them (preflight/recorder.py).
+    # type errors come with the program's own errors, as preflight reports them (preflight/program/record.py).
     type_problems: list[str] = []
     try:
         wire, _, _ = runtime_config(config, project, stack=stack)

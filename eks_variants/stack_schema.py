@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from preflight.stackfile import load_project
+from preflight.inputs.stack_files import load_project
 from stack_config import StackSettings
 from stack_config.loader import known_regions
 

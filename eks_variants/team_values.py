@@ -11,8 +11,8 @@ import ipaddress
 from pathlib import Path
 from typing import Any, Optional
 
-from preflight.stackfile import Project
-from preflight.vpc_ranges import display, free_range, stack_ranges
+from preflight.inputs.stack_files import Project
+from .vpc_ranges import display, free_range, stack_ranges
 from stack_config.placeholders import is_documentation_range
 from stack_config.platform import ACCESS_POLICIES
 

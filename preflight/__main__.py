@@ -2,7 +2,7 @@ import gc
 import os
 import sys
 
-from .cli import main
+from .cli.main import main
 
 code = main()
 # Exiting: the interpreter's final garbage collections walk every object the recordings left (about

@@ -25,7 +25,7 @@ class RecordedResource:
     remote: bool = False  # a multi-language component (e.g. pulumi-eks); its children are not visible
     protect: bool = False  # the `protect` resource option (pulumi destroy refuses to delete it)
     # where the program registered it: {"file": path relative to the program folder, "line": n}; None when not
-    # known (stack exports, default providers, an SDK that sends no stack trace) - preflight/source_lines.py
+    # known (stack exports, default providers, an SDK that sends no stack trace) - preflight/program/source_lines.py
     source: Optional[dict] = None
 
 

@@ -16,9 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from preflight.export import write_export
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_export import write_export
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.conformance.values import with_assets_and_archives, with_secret_leaves
 from tests.policies.fixture_cases import FAILING, PROGRAM, VALID
 from tests.policies.realworld.realworld_cases import CASES

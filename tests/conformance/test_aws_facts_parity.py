@@ -1,6 +1,6 @@
 """Existing infrastructure, judged the same by the real CLI and preflight: the shared-VPC program
 (tests/policies/realworld/shared-vpc) recorded at preview and as deployed with each facts folder, written as a
-state file, then `pulumi policy analyze --file F --policy-pack-config C` (C from `python -m preflight.aws_facts
+state file, then `pulumi policy analyze --file F --policy-pack-config C` (C from `python -m preflight.inputs.aws_facts
 DIR`, the documented way to give the real CLI the facts) against `preflight --export F --aws-facts DIR`.
 
 Both must report the same (policy, URN, level, message) lists, and the verdict must be the documented one
@@ -35,7 +35,7 @@ def exports(cli_path, tmp_path_factory):
     for facts in EXPECTED:
         root = tmp_path_factory.mktemp(f"facts-{facts}")
         config = root / "config.json"
-        config.write_text(_run("-m", "preflight.aws_facts", str(PROGRAM / "facts" / facts), check_codes=(0,)).stdout)
+        config.write_text(_run("-m", "preflight.inputs.aws_facts", str(PROGRAM / "facts" / facts), check_codes=(0,)).stdout)
         files = []
         for mode in ("preview", "deployed"):
             folder = root / mode

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from preflight.stackfile import load_project, load_stack_file, runtime_config
+from preflight.inputs.stack_files import load_project, load_stack_file, runtime_config
 from tests.conformance.pulumi_cli import REPO
 
 SETTINGS = [

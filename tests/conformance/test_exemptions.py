@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-from preflight.export import write_export
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_export import write_export
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.conformance.parity import cli_verdicts, differences, preflight_verdicts
 from tests.conformance.pulumi_cli import REPO, PulumiCLI, policy_events
 

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from preflight.export import write_export
-from preflight.recorder import record_program
+from preflight.inputs.stack_export import write_export
+from preflight.program.record import record_program
 from tests.conformance.pulumi_cli import REPO, PulumiCLI, policy_events
 from tests.policies.config_name_cases import ALIASES, misspellings, failing_case
 from tests.policies.fixture_cases import PROGRAM

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight.export_checks import parse_urn
+from preflight.inputs.stack_export_fields import parse_urn
 from tests.conformance.parity import cli_verdicts, differences, preflight_verdicts
 from tests.conformance.pulumi_cli import PulumiCLI, policy_events
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from preflight.export import EMPTY_PASSPHRASE_PROVIDER
+from preflight.inputs.stack_export import EMPTY_PASSPHRASE_PROVIDER
 from preflight.sentinels import ARCHIVE_SIG, ASSET_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 
 

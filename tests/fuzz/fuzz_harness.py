@@ -34,7 +34,7 @@ PIPE_TIMEOUT = "2"  # PREFLIGHT_PIPE_TIMEOUT for the runs: a FIFO nobody writes 
 BASE_STACK = "public-managed"
 BASE_POLICY = {"eks-public-access-cidrs": {"enforcementLevel": "mandatory", "allowedCidrs": ["10.0.0.0/8"]},
                "eks-resource-names": "advisory"}
-# The size limits preflight documents (preflight/export.py, stackfile.py, policy config).
+# The size limits preflight documents (preflight/inputs/stack_export.py, stack_files.py, policy config).
 LIMITS = {"export": 512 * 2 ** 20, "stack": 16 * 2 ** 20, "policy": 16 * 2 ** 20, "project": 16 * 2 ** 20}
 
 

@@ -21,7 +21,7 @@ from guardrails.analysis import Analysis, analyzing
 from guardrails.model import build_model
 from guardrails.model.existing_network import CONFIG_KEY, CONFIG_POLICY
 from guardrails.rules import RULES_BY_NAME
-from preflight.aws_facts import load_aws_facts
+from preflight.inputs.aws_facts import load_aws_facts
 from preflight.errors import InputError
 from tests.fuzz.state_runs import REPO, crashed, run
 from tests.fuzz.test_config_properties import ANY_JSON

@@ -75,7 +75,7 @@ def _whole_inputs_as_ref(doc):
 
 def _endpoint_service_object(doc):
     """Found: an object (secret of an object, an asset) as a VPC endpoint's serviceName crashed the report
-    (facts.py `service.startswith`): report values go through reporting/shapes.py."""
+    (facts.py `service.startswith`): report values go through eks_variants/report/shapes.py."""
     i = _resource_index("eks-ecr-api")
     return replaced(doc, (i, "inputs", "serviceName"),
                     lambda _: {SIG_KEY: SECRET_SIG, "plaintext": {"a": [1, {"b": None}]}}), "object service name"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from preflight.pack_process import PolicyPackProcess
+from preflight.analyzer.pack_process import PolicyPackProcess
 from tests.policies.policy_test_helpers import PACK
 
 

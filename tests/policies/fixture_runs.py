@@ -12,8 +12,8 @@ import pytest
 
 from tests.policies.fixture_cases import FAILING, PROGRAM, VALID
 from tests.policies.policy_test_helpers import advisory, mandatory
-from preflight.export import read_export, write_export
-from preflight.recorder import record_program
+from preflight.inputs.stack_export import read_export, write_export
+from preflight.program.record import record_program
 
 PATHS = ("preview", "export", "export-ids-only")
 _cache: dict = {}

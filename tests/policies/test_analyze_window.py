@@ -1,11 +1,11 @@
-"""Remediate/Analyze calls kept in flight (preflight/in_flight.py) change nothing the user sees: on every
+"""Remediate/Analyze calls kept in flight (preflight/analyzer/in_flight.py) change nothing the user sees: on every
 fixture case, in both forms, from a preview and from an export (where Remediate is called too), the
 violations — policy, level, URN, message — and their order are those of one call at a time."""
 from __future__ import annotations
 
 import pytest
 
-from preflight.in_flight import WINDOW
+from preflight.analyzer.in_flight import WINDOW
 from tests.policies.fixture_cases import FAILING, VALID
 from tests.policies.fixture_runs import recorded  # the same recordings, cached for the session
 

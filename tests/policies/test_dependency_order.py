@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.policies.realworld.realworld_cases import CASES
 
 # Nodes in several subnets reached only through propertyDependencies at preview, with violations and notes.

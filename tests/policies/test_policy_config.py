@@ -7,16 +7,16 @@ import grpc
 import pytest
 
 from tests.policies.fixture_cases import PROGRAM, Case
-from preflight.pack_process import PolicyPackProcess
-from preflight.recorder import record_program
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.program.record import record_program
 
 from tests.policies.policy_test_helpers import PACK
 from tests.policies.policy_test_helpers import mandatory
 from tests.policies.config_name_cases import ALIASES, NAMES, failing_case, misspellings
 from guardrails.config_names import alias_note
 from preflight.errors import InputError
-from preflight.pack_process import NOTE_METADATA
-from preflight.policy_config import configure_request, parse_policy_config, reconcile_config
+from preflight.analyzer.pack_process import NOTE_METADATA
+from preflight.inputs.policy_config import configure_request, parse_policy_config, reconcile_config
 
 VALID = Case("private", "managed")
 NO_DKR = Case("private", "managed", "no-ecr-dkr", "eks-isolated-nodes-privatelink")

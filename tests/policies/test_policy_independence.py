@@ -14,8 +14,8 @@ import random
 import pytest
 
 from guardrails.rules import RULES
-from preflight.pack_process import PolicyPackProcess
-from preflight.recorder import record_program
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.program.record import record_program
 from tests.policies.fixture_cases import FAILING, PROGRAM, VALID, Case
 from tests.policies.policy_test_helpers import PACK, mandatory
 

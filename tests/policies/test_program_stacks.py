@@ -8,9 +8,9 @@ import pytest
 
 from tests.policies.policy_test_helpers import PACK, ROOT
 from tests.policies.policy_test_helpers import mandatory
-from preflight.pack_process import PolicyPackProcess
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 
 STACK_FILES = sorted(glob.glob(str(ROOT / "stacks" / "Pulumi.*.yaml")))
 

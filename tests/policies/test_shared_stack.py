@@ -12,8 +12,8 @@ from guardrails import servicer as pack_servicer
 from guardrails import shared_stack
 from tests.policies.fixture_cases import FAILING, PROGRAM, VALID, Case
 from guardrails.rules import ALL_POLICIES, RULES
-from preflight.wire import analyze_request, analyze_stack_request, marshal_properties
-from preflight.recorder import record_program
+from preflight.analyzer.wire import analyze_request, analyze_stack_request, marshal_properties
+from preflight.program.record import record_program
 
 OURS = pack_servicer.GuardrailsServicer
 SDK_SERVICER = pack_servicer.RecordingSdkServicer

@@ -12,10 +12,10 @@ import pytest
 import pulumi_aws  # noqa: F401 - registers the SDK's resource modules
 from pulumi.runtime import rpc as _rpc
 
-from preflight.computed_shapes import nested_paths, resource_shape, with_unknowns
-from preflight.recorder import record_program, run_program
+from preflight.program.computed_shapes import nested_paths, resource_shape, with_unknowns
+from preflight.program.record import record_program, run_program
 from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_files import load_stack_file
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).resolve().parent / "fixtures" / "computed_outputs"

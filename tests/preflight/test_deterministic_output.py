@@ -11,9 +11,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight.export import write_export
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_export import write_export
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.policies.fixture_cases import FAILING, PROGRAM as FIXTURE_PROGRAM
 from tests.policies.realworld.realworld_cases import CASES
 from tests.preflight.helpers import REPO

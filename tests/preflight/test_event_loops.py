@@ -1,4 +1,4 @@
-"""The event loop a program is recorded in (preflight/event_loops.py).
+"""The event loop a program is recorded in (preflight/program/event_loops.py).
 
 Recording leaves no asyncio event loop open: pulumi's mocks make the executor thread that answers an invoke
 an event loop of its own (pulumi/runtime/mocks.py MockMonitor.Invoke -> sync_await _ensure_event_loop), and
@@ -12,8 +12,8 @@ import gc
 import subprocess
 import sys
 
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.preflight.helpers import PROGRAM, REPO
 
 
@@ -74,7 +74,7 @@ def test_a_call_still_running_after_call_wait_no_longer_holds_the_program(monkey
     import threading
     import time
 
-    from preflight import event_loops
+    from preflight.program import event_loops
     monkeypatch.setattr(event_loops, "CALL_WAIT", 0.05)
     release = threading.Event()
     with event_loops._OneCallAtATime(max_workers=2) as executor:

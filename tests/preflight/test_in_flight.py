@@ -1,4 +1,4 @@
-"""preflight/in_flight.py: answers come back in resource order whatever order the calls finish in; an
+"""preflight/analyzer/in_flight.py: answers come back in resource order whatever order the calls finish in; an
 error stops the run and nothing is left in flight."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 
 import grpc
 
-from preflight.in_flight import calls_in_order
+from preflight.analyzer.in_flight import calls_in_order
 from preflight.records import RecordedResource
 
 

@@ -26,7 +26,7 @@ def _first_error(r) -> str:
 
 
 @pytest.mark.parametrize("text,line", [
-    # YAML syntax, as yaml.v3 would refuse it (preflight/yaml_input.py): line and column named.
+    # YAML syntax, as yaml.v3 would refuse it (preflight/inputs/yaml_reader.py): line and column named.
     ("config: [unclosed\n", "malformed YAML (line 2, column 1): expected ',' or ']', but got '<stream end>'"),
     (VALID + "  fixture-net:public: false\n",
      "malformed YAML (line 5, column 3): mapping key 'fixture-net:public' already defined at line 3"),

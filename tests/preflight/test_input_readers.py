@@ -8,13 +8,13 @@ import threading
 
 import pytest
 
-from preflight import input_files
+from preflight.inputs import file_reader as input_files
 from preflight.errors import InputError
-from preflight.export import read_export
-from preflight.json_input import MAX_DEPTH
-from preflight.policy_config import parse_policy_config
-from preflight.stackfile import load_stack_file, stack_name_problem
-from preflight.yaml_input import load_yaml
+from preflight.inputs.stack_export import read_export
+from preflight.inputs.json_reader import MAX_DEPTH
+from preflight.inputs.policy_config import parse_policy_config
+from preflight.inputs.stack_files import load_stack_file, stack_name_problem
+from preflight.inputs.yaml_reader import load_yaml
 
 URN = "urn:pulumi:dev::p::aws:ec2/vpc:Vpc::main"
 

@@ -1,4 +1,4 @@
-"""Lookups of existing infrastructure (preflight/lookups.py, lookup_facts.py, aws_facts.py), on the program teams
+"""Lookups of existing infrastructure (preflight/program/lookups.py, lookup_facts.py, aws_facts.py), on the program teams
 write for a shared VPC (tests/policies/realworld/shared-vpc: `aws.ec2.get_vpc` / `get_subnets` by tag, in the
 plain form, the `_output` form, and a loop over the looked-up ids).
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from preflight.aws_facts import load_aws_facts
+from preflight.inputs.aws_facts import load_aws_facts
 from preflight.errors import InputError
-from preflight.lookup_facts import answer, select
-from preflight.lookups import LookupFailed
+from preflight.program.lookup_facts import answer, select
+from preflight.program.lookups import LookupFailed
 from tests.preflight.helpers import REPO
 
 PROGRAM = REPO / "tests" / "policies" / "realworld" / "shared-vpc"
@@ -90,11 +90,11 @@ def test_with_facts_every_form_gets_the_documented_verdict(facts, mandatory):
 
 
 def test_facts_in_the_policy_config_are_what_aws_facts_gives_the_pack(tmp_path):
-    """`python -m preflight.aws_facts DIR` prints the config the real CLI's --policy-pack-config takes; given to
+    """`python -m preflight.inputs.aws_facts DIR` prints the config the real CLI's --policy-pack-config takes; given to
     preflight as --policy-config it yields the verdicts --aws-facts yields (lookups aside: the output form's
     values come from the config's facts only through the lookups, so the plain form is compared)."""
     config = tmp_path / "facts.json"
-    made = subprocess.run([sys.executable, "-m", "preflight.aws_facts", str(FACTS / "isolated")], cwd=REPO,
+    made = subprocess.run([sys.executable, "-m", "preflight.inputs.aws_facts", str(FACTS / "isolated")], cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     config.write_text(made.stdout)

@@ -18,7 +18,7 @@ import venv
 
 import pytest
 
-from preflight.program_env import OLDEST_MAJORS
+from preflight.program.python_env import OLDEST_MAJORS
 from tests.preflight.helpers import FIXTURES, REPO
 
 OLD_MAJORS = FIXTURES / "program_envs" / "old-majors"

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from preflight.errors import InputError
-from preflight.recorder import record_program
+from preflight.program.record import record_program
 from preflight.sentinels import UNKNOWN_VALUE
 
 REGION = {"aws:region": "eu-west-1"}

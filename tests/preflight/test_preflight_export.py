@@ -1,8 +1,8 @@
 """Export mode: `pulumi stack export` v3 in and out."""
 import json
 
-from preflight.pack_process import PolicyPackProcess
-from preflight.export import read_export, to_deployment, write_export
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.inputs.stack_export import read_export, to_deployment, write_export
 from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
 from tests.preflight.helpers import PACK, run_cli
 
@@ -108,7 +108,7 @@ def test_write_export_then_export_gives_same_verdicts(tmp_path):
 def test_remediate_is_skipped_only_where_it_cannot_report(tmp_path):
     """With no policy at level "remediate", the SDK's Remediate answers nothing for any resource: preflight
     does not call it then (pack_process.analyze); with one, the remediation is reported as above."""
-    from preflight.wire import analyze_request
+    from preflight.analyzer.wire import analyze_request
     f = tmp_path / "live.json"
     f.write_text(json.dumps(_hand_written_export()))
     st = read_export(f)
@@ -144,7 +144,7 @@ def test_references_read_from_state_are_marshalled_as_the_engine_marshals_them()
     """sdk/go/common/resource/plugin/rpc.go MarshalPropertyValue without KeepResources: a reference is its id
     where it has one (an id "" from state stays "", an unknown id stays unknown), else its URN."""
     from preflight.sentinels import RESOURCE_REF_SIG
-    from preflight.wire import marshal_value
+    from preflight.analyzer.wire import marshal_value
     urn = S + "aws:iam/role:Role::r"
     assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn, "id": ""}) == ""
     assert marshal_value({SIG_KEY: RESOURCE_REF_SIG, "urn": urn, "id": UNKNOWN_VALUE}) == UNKNOWN_VALUE
@@ -154,7 +154,7 @@ def test_references_read_from_state_are_marshalled_as_the_engine_marshals_them()
 
 def test_an_export_with_secrets_names_a_secrets_manager_and_one_without_does_not(recorded, tmp_path):
     """`pulumi stack import` re-encrypts a file's secrets with the manager it names and panics without one."""
-    from preflight.export import EMPTY_PASSPHRASE_PROVIDER
+    from preflight.inputs.stack_export import EMPTY_PASSPHRASE_PROVIDER
     from preflight.records import RecordedResource, RecordedStack
     with_secret = recorded["dev"]
     assert SECRET_SIG in json.dumps(to_deployment(with_secret))

@@ -13,7 +13,7 @@ import pytest
 
 from tests.preflight.helpers import PACK, PROGRAM, REPO
 
-from preflight.workers import Crashed, ForkPool, fork_available
+from preflight.run.workers import Crashed, ForkPool, fork_available
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="os.fork is not available")
 

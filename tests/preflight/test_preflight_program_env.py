@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from preflight.program_env import OLDEST_PULUMI
+from preflight.program.python_env import OLDEST_PULUMI
 from tests.preflight.helpers import FIXTURES, REPO
 
 ENVS = FIXTURES / "program_envs"
@@ -204,3 +204,36 @@ def test_config_type_errors_come_with_the_programs_own(tmp_path):
         f.write("config:\n  zones:\n    type: integer\n    default: 2\n")
     (program / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n  oldest-sdk:zones: many\n")
     _input_error(_preflight(program, "--all"), "'oldest-sdk:zones' must be of type 'integer'")
+
+
+# What every Pulumi Python environment has: the SDK and its dependencies (grpcio, protobuf, pyyaml).
+CHILD_MAY_IMPORT = {"pulumi", "grpc", "google", "yaml"}
+
+
+def test_the_child_imports_only_the_standard_library_and_pulumi():
+    """python_env_run.BOOTSTRAP loads preflight by path inside the program's own environment and runs
+    preflight.program.python_env_child: every module that reaches (its packages' __init__ modules and imports
+    inside functions included) may import only the standard library and what every Pulumi Python
+    environment has."""
+    from preflight.program.python_env_run import BOOTSTRAP
+    from tests.preflight.import_graph import imports_of, package_modules, top
+
+    assert "from preflight.program.python_env_child import main" in BOOTSTRAP
+    known = package_modules(REPO / "preflight")
+    seen, todo, outside = set(), ["preflight", "preflight.program.python_env_child"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # its packages run first
+        for imp in imports_of(known[name]):
+            if imp.module in known:
+                todo.append(imp.module)
+            elif top(imp.module) != "preflight":
+                outside.add((top(imp.module), name))
+    assert "preflight.program.record" in seen and "preflight.inputs.stack_files" in seen
+    wrong = sorted(f"{module} imports {package}" for package, module in outside
+                   if package not in sys.stdlib_module_names and package not in CHILD_MAY_IMPORT)
+    assert wrong == []

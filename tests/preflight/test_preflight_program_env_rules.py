@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from preflight.errors import InputError
-from preflight.program_env import locate_program_env
-from preflight.stackfile import load_project
+from preflight.program.python_env import locate_program_env
+from preflight.inputs.stack_files import load_project
 from tests.preflight.helpers import REPO
 
 

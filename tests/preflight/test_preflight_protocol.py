@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from preflight.pack_process import PolicyPackProcess
-from preflight.policy_config import parse_policy_config, validate_schema
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.inputs.policy_config import parse_policy_config, validate_schema
 from preflight.errors import InputError
 from tests.preflight.helpers import PACK
 
@@ -131,7 +131,7 @@ def test_pack_dies_with_a_preflight_that_is_killed_outright(tmp_path):
     script = tmp_path / "killed.py"
     script.write_text(
         "import os, signal\n"
-        "from preflight.pack_process import PolicyPackProcess\n"
+        "from preflight.analyzer.pack_process import PolicyPackProcess\n"
         f"p = PolicyPackProcess({str(PACK)!r}); p.connect()\n"
         "print(p.proc.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n")

@@ -3,8 +3,8 @@ import pytest
 
 from preflight.errors import InputError
 from preflight.sentinels import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file, runtime_config, load_project
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file, runtime_config, load_project
 
 from tests.preflight.helpers import PROGRAM
 

@@ -7,13 +7,13 @@ import pytest
 
 from preflight.cli import build_parser
 from preflight.errors import InputError
-from preflight.pipeline import InOrderAnalysis, StackRuns
-from preflight.plan import Job, Plan, plan_run, worker_count
-from preflight.recording import Recorded, WorkerError, WorkerOutcome, from_worker, record_job
+from preflight.run.pipeline import InOrderAnalysis, StackRuns
+from preflight.run.plan import Job, Plan, plan_run, worker_count
+from preflight.run.record_step import Recorded, WorkerError, WorkerOutcome, from_worker, record_job
 from preflight.records import RecordedResource, RecordedStack, Violation
-from preflight.report import EXIT_INPUT, EXIT_MANDATORY, EXIT_OK, Result, final_report
-from preflight.stackfile import load_project
-from preflight.workers import Crashed
+from preflight.output.text import EXIT_INPUT, EXIT_MANDATORY, EXIT_OK, Result, final_report
+from preflight.inputs.stack_files import load_project
+from preflight.run.workers import Crashed
 from tests.preflight.helpers import PACK, PROGRAM
 
 STACKS = PROGRAM / "stacks"
@@ -210,7 +210,7 @@ def test_final_report_exit_status():
     text, code = final_report([ok, bad], [])
     assert code == EXIT_MANDATORY and text.endswith(
         "preflight: 2 stacks checked: 1 mandatory, 0 advisory violation; failing: prod")
-    # With --json the document (preflight/reporting/document.py, built by the report step) is printed.
+    # With --json the document (preflight/output/json_document.py, built by the report step) is printed.
     text, code = final_report([bad], ["broken"], json_text='{"schemaVersion": 2}')
     assert code == EXIT_INPUT  # an input that could not be used outranks a violation
     assert text == '{"schemaVersion": 2}'

@@ -1,11 +1,11 @@
-"""The program line of a registration (preflight/source_lines.py): the first frame of the SDK's stack trace inside
+"""The program line of a registration (preflight/program/source_lines.py): the first frame of the SDK's stack trace inside
 the program's folder, never one in a virtualenv, none when the SDK sends no stack trace."""
 from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
 
-from preflight.source_lines import SourceLines
+from preflight.program.source_lines import SourceLines
 
 
 def request(*frames):

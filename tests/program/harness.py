@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from preflight.records import RecordedResource, RecordedStack
-from preflight.recorder import record_program
+from preflight.program.record import record_program
 
 REPO = Path(__file__).resolve().parents[2]
 

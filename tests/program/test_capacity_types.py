@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from components.mixed_instances import nodeadm_user_data
-from preflight.invokes import ami_id
+from preflight.program.invokes import ami_id
 from stack_config.kubernetes_versions import PINS, ami_parameter
 from tests.program.harness import run_program, stack_config
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.program import harness
 from preflight.errors import InputError
-from preflight.recorder import RecordingMonitor
+from preflight.program.monitor import RecordingMonitor
 from stack_config import StackConfigError, validate
 from stack_config.kubernetes_versions import NEWEST_SUPPORTED, SUPPORTED_VERSIONS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from preflight.errors import InputError
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_files import load_stack_file
 from stack_config.loader import known_regions
 from tests.program import harness
 

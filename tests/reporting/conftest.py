@@ -19,7 +19,7 @@ def run_preflight(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def recorded(tmp_path_factory):
     """The cost fixtures recorded once by preflight itself (--write-export), read back as RecordedStacks."""
-    from preflight.export import read_export
+    from preflight.inputs.stack_export import read_export
     out = tmp_path_factory.mktemp("exports")
     args = [a for name in COST_STACKS for a in ("--config-file", str(STACKS / f"Pulumi.{name}.yaml"))]
     done = run_preflight(*args, "--write-export", str(out))

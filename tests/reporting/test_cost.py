@@ -1,4 +1,4 @@
-"""Monthly cost estimates checked against hand computations from preflight/reporting/prices.yaml.
+"""Monthly cost estimates checked against hand computations from eks_variants/report/prices.yaml.
 
 What AWS bills: the EKS control plane per cluster-hour ($0.10 standard, $0.60 extended support; EKS
 pricing), NAT gateways per hour and GB (VPC pricing), interface endpoints per AZ-hour and GB (PrivateLink
@@ -9,9 +9,9 @@ instance-hour, EBS gp3 per GB-month, KMS per key-month. 730 hours a month.
 import pytest
 
 from preflight.errors import InputError
-from preflight.reporting.cost import estimate, load_usage, price_book
-from preflight.reporting.facts import stack_facts
-from preflight.reporting.pages import cost_table, total_cell
+from eks_variants.report.cost import estimate, load_usage, price_book
+from eks_variants.report.facts import stack_facts
+from eks_variants.report.pages import cost_table, total_cell
 
 H = 730
 

@@ -7,9 +7,9 @@ API endpoint is reachable only from a connected network (cluster-endpoint).
 """
 import xml.etree.ElementTree as ET
 
-from preflight.reporting import diagram
-from preflight.reporting.facts import stack_facts
-from preflight.reporting.svg import render_svgs
+from eks_variants.report import diagram
+from eks_variants.report.facts import stack_facts
+from eks_variants.report.svg import render_svgs
 
 SVG = "{http://www.w3.org/2000/svg}"
 

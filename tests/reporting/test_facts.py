@@ -3,8 +3,8 @@ from this project's components: subnet tiers from the default route of the assoc
 (EKS User Guide, network-reqs: public subnets route 0.0.0.0/0 to an internet gateway), endpoint flags
 with the AWS defaults (public on, private off: EKS User Guide, cluster-endpoint)."""
 from preflight.records import RecordedResource, RecordedStack
-from preflight.reporting.cost import estimate
-from preflight.reporting.facts import stack_facts
+from eks_variants.report.cost import estimate
+from eks_variants.report.facts import stack_facts
 
 from .conftest import STACKS, run_preflight
 
@@ -57,7 +57,7 @@ def test_deployed_export_reads_like_the_preview(tmp_path):
     for mode, extra in (("preview", []), ("deployed", ["--deployed"])):
         done = run_preflight("--config-file", stack_file, "--write-export", str(tmp_path / mode), *extra)
         assert done.returncode == 0, done.stderr
-    from preflight.export import read_export
+    from preflight.inputs.stack_export import read_export
     preview, deployed = (stack_facts(read_export(str(tmp_path / m / "cost-public-fargate.json")))
                          for m in ("preview", "deployed"))
     assert [(s.name, s.tier, s.nat) for s in deployed.subnets] == [(s.name, s.tier, s.nat) for s in preview.subnets]

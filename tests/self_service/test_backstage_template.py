@@ -18,7 +18,7 @@ import yaml
 import stack_config
 from eks_variants.new_stack import _TEAM_NAME
 from eks_variants.stack_schema import stack_file_schema
-from preflight.stackfile import load_project, runtime_config
+from preflight.inputs.stack_files import load_project, runtime_config
 from stack_config.loader import known_regions
 from stack_config.schema import _INSTANCE_TYPE, DataPlane, EndpointAccess, NodesSettings, StackSettings
 

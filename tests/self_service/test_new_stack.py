@@ -114,7 +114,7 @@ def test_bad_config_gets_preflights_messages_and_nothing_is_written(project, cap
 
 def test_too_many_zones_for_the_region_uses_preflights_zone_data(project):
     # us-west-1 has three zones in preflight's fixture account, one of them (usw1-az2) refused by EKS
-    # (preflight/invokes.py, the answer the program's invoke gets offline; EKS User Guide, network-reqs).
+    # (preflight/program/invokes.py, the answer the program's invoke gets offline; EKS User Guide, network-reqs).
     status, lines = new_stack_here(project, "payments", "public-managed", "us-west-1")
     assert (status, lines) == (2, ["new-stack: stacks/Pulumi.team-payments.yaml: eks-variants:availabilityZones: 3 "
                                    "requested but us-west-1 offers 2 zones EKS accepts (usw1-az1, usw1-az3); "

@@ -1,13 +1,31 @@
 """preflight and team stacks: `--all` reports the reference stacks and the teams' `Pulumi.team-*.yaml` in
-sections of their own; a mistyped `--stack` name gets the nearest names."""
+sections of their own (this project's report plugin, eks_variants/report/, makes the sections); a mistyped
+`--stack` name gets the nearest names."""
 from __future__ import annotations
 
 import contextlib
 
+import pytest
+
+import eks_variants.report
 from eks_variants.new_stack import Request, plan, write
 from preflight.cli import main as preflight_main
+from preflight.output import report_plugin
+from preflight.output.text import Result, human
 from preflight.records import Violation
-from preflight.report import Result, human
+
+
+@pytest.fixture(autouse=True)
+def project_plugin():
+    """human() as a run of this project calls it: with the project's report plugin active."""
+    with report_plugin.using(report_plugin.ReportPlugin(eks_variants.report, "eks_variants.report")) as plugin:
+        yield plugin
+
+
+def test_without_the_plugin_one_list():
+    with report_plugin.using(report_plugin.NO_PLUGIN):
+        text = human([result("private-managed"), result("team-payments")])
+    assert "Team stacks" not in text and "Reference stacks" not in text
 
 
 def result(source: str, *levels: str) -> Result:

@@ -46,7 +46,7 @@ def make(rules):
         id="EKSNET-013",
         resolution="Nothing blocks. Make the value known at preview (a literal or a resource of this stack instead of "
                    "a lookup or another stack's output), give the facts about infrastructure outside the stack "
-                   "(this policy's existingNetwork setting: `python -m preflight.aws_facts DIR`; preflight "
+                   "(this policy's existingNetwork setting: `python -m preflight.inputs.aws_facts DIR`; preflight "
                    "--aws-facts DIR), check it after `pulumi up` with `pulumi policy analyze`, or disable this policy "
                    "to mute the notes.",
         examples=(FAILING_EXAMPLE, PASSING_EXAMPLE),

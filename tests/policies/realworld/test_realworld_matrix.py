@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from preflight.export import read_export, write_export
-from preflight.pack_process import PolicyPackProcess
-from preflight.recorder import record_program
-from preflight.stackfile import load_stack_file
+from preflight.inputs.stack_export import read_export, write_export
+from preflight.analyzer.pack_process import PolicyPackProcess
+from preflight.program.record import record_program
+from preflight.inputs.stack_files import load_stack_file
 from tests.policies.policy_test_helpers import PACK
 from tests.policies.realworld.realworld_cases import CASES
 

@@ -107,7 +107,7 @@ class _Layout:
     def _child(self, type_: str, name: str, props: Dict[str, Any], chain: str) -> Res:
         """An inferred child that awsx creates under `chain` (the qualified types between the component and it):
         also found by the URN the real child has, the URN a preview gives inputs wired from the component's id
-        outputs as their dependencies (preflight/remote_outputs.py, awsx_preview_outputs)."""
+        outputs as their dependencies (preflight/program/remote_outputs.py, awsx_preview_outputs)."""
         res = self._res(type_, name, props)
         head = self.comp.urn.rsplit("::", 1)[0]
         self.m.by_urn.setdefault(f"{head}{chain}${type_}::{name}", res)
