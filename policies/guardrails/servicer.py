@@ -9,12 +9,10 @@ every resource before AnalyzeStack), and both ``Analyze`` and ``AnalyzeStack`` r
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
-from contextlib import contextmanager
-from typing import Any, Dict, Iterator, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 import grpc
 import pulumi_policy.policy as sdk
@@ -93,25 +91,8 @@ class AnalysisRecorder:
     def AnalyzeStack(self, request, context):
         with self._lock:
             inputs, self._component_inputs = self._component_inputs, {}
-        with analyzing(Analysis(inputs, self._policy_config)), collector_paused():
+        with analyzing(Analysis(inputs, self._policy_config)):
             return super().AnalyzeStack(request, context)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """CPython's cyclic collector paused while AnalyzeStack turns every resource into Python objects: they
-    hold no cycles, but the collector's passes (triggered by allocation counts) walk the growing heap again
-    and again: 40 % of AnalyzeStack at 10,000 resources here. Reference counting frees as usual."""
-    if "gc-pause" in os.environ.get("EKS_GUARDRAILS_WITHOUT", "").split(","):
-        yield
-        return
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class GuardrailsServicer(AnalysisRecorder, shared_stack.SharedStackServicer):
@@ -128,7 +109,7 @@ def install(aliases: Optional[Mapping[str, str]] = None,
     it was written for. ``aliases`` maps renamed policies' old names to their names, ``metadata`` policy
     names to what GetAnalyzerInfo adds. Returns the class installed."""
     # EKS_GUARDRAILS_WITHOUT (comma-separated, for measurements only: bench/mechanisms_bench.py): `shared-stack`
-    # serves with the SDK's own servicer, `gc-pause` leaves the collector running in AnalyzeStack.
+    # serves with the SDK's own servicer.
     off = os.environ.get("EKS_GUARDRAILS_WITHOUT", "").split(",")
     shared = VERSION == shared_stack.WRITTEN_FOR and "shared-stack" not in off
     cls = GuardrailsServicer if shared else RecordingSdkServicer

@@ -30,7 +30,6 @@ from google.protobuf import empty_pb2, json_format
 from pulumi.runtime.proto import analyzer_pb2 as apb
 from pulumi.runtime.proto import analyzer_pb2_grpc as agrpc
 
-from ..inputs.gc_paused import collector_paused
 from ..errors import InputError
 from .in_flight import WINDOW, Answer, calls_in_order
 from ..inputs.policy_config import (configure_request, levelless_keys, load_policy_config, parse_policy_config,
@@ -356,16 +355,15 @@ class PolicyPackProcess:
         remediating = snapshot and any(c.get("enforcementLevel") == "remediate"
                                        for c in self.effective_config.values())
         messages = Messages(index)
-        with collector_paused():
-            for res, remediated, analyzed in calls_in_order(
-                    stack.resources, messages.analyze, self.stub.Analyze,
-                    self.stub.Remediate if remediating else None, self.window):
-                # AnalyzeStack's entry is built while the next resources' answers are pending
-                messages.add_to_stack(res)
-                violations += self._remediations(remediated, res.urn)
-                if analyzed.error is not None:
-                    raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)
-                violations += self._diagnostics(analyzed.response, res.urn, stack, known)
+        for res, remediated, analyzed in calls_in_order(
+                stack.resources, messages.analyze, self.stub.Analyze,
+                self.stub.Remediate if remediating else None, self.window):
+            # AnalyzeStack's entry is built while the next resources' answers are pending
+            messages.add_to_stack(res)
+            violations += self._remediations(remediated, res.urn)
+            if analyzed.error is not None:
+                raise self._rpc_failure(f"Analyze({res.urn})", analyzed.error)
+            violations += self._diagnostics(analyzed.response, res.urn, stack, known)
         per_resource_done = stack_started = time.perf_counter()
         try:
             resp = self.stub.AnalyzeStack(messages.stack_request)

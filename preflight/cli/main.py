@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import signal
 import sys
 import threading
@@ -13,7 +14,6 @@ from typing import Optional
 
 from ..errors import InputError
 from ..output.report_plugin import NO_PLUGIN, load_plugin, using
-from ..inputs.gc_paused import without
 from ..output.text import EXIT_INPUT, exit_status, final_report, progress_done, say
 from ..run.plan import plan_run, program_folder
 from ..run.record_step import WorkerError
@@ -36,7 +36,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     # lives as long as the process: garbage collection is paused meanwhile (it would only re-walk
     # them), then that heap is frozen so later collections (here and in forked workers) skip it.
     gc_was_enabled, frozen_before = gc.isenabled(), gc.get_freeze_count()
-    if not without("heap-freeze"):
+    if "heap-freeze" not in os.environ.get("PREFLIGHT_WITHOUT", "").split(","):  # a measurement switch (bench/)
         gc.disable()
     try:
         return _run(args, gc_was_enabled)

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .gc_paused import collector_paused
 from ..errors import InputError
 from .stack_export_fields import export_problems, parse_urn
 from .file_reader import MIB, read_input_text
@@ -122,8 +121,7 @@ def read_export(path) -> RecordedStack:
     """Read a `pulumi stack export` file (deployment version 3) into a RecordedStack."""
     p = Path(path)
     text = read_input_text(p, "export", EXPORT_LIMIT, bom_allowed=False)
-    with collector_paused():
-        return _stack_from_text(p, text, path)
+    return _stack_from_text(p, text, path)
 
 
 def _stack_from_text(p: Path, text: str, path) -> RecordedStack:
