@@ -158,7 +158,9 @@ def policy_cases(base: dict, rng: random.Random) -> list[Case]:
         case(f"top={json.dumps(top)}", "policy-type", json.dumps(top).encode(), "reject", ("object",))
     case("top=null", "policy-type", b"null", "accept")
     case("empty", "policy-type", b"", "accept")
-    case("unknown-policy", "policy-type", dict(base, **{"no-such-policy": "advisory"}), "accept")
+    # a key naming no policy of the pack is refused, naming it (issue 22 class 9: a renamed policy's config
+    # would otherwise stop applying silently; guardrails/config_names.py)
+    case("unknown-policy", "policy-type", dict(base, **{"no-such-policy": "advisory"}), "reject", ("no-such-policy",))
     text = json.dumps(base)
     for literal in ("NaN", "Infinity", "-Infinity", "1e400", "9" * 5000):
         body = text.replace('"enforcementLevel"', f'"fuzzKey": {literal}, "enforcementLevel"', 1).encode()
