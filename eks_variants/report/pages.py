@@ -7,7 +7,7 @@ from typing import Optional
 from preflight.output import baseline as bl
 from preflight.output import plan_tree as tree
 from preflight.output.json_document import Entry
-from preflight.output.report_pages import delta_section, violations_section
+from preflight.output.report_pages import delta_section, missing_lines, violations_section
 
 from .cost import CostEstimate, support_phase
 from .facts import StackFacts
@@ -145,10 +145,7 @@ def index_page(entries: list[Entry], failed: list[Entry], deltas: dict[str, bl.D
                     [bl.signed_money(d.cost), bl.signed(d.resources), f"{len(d.new)} / {len(d.fixed)}"])
         out.append("| " + " | ".join(row) + " |")
     out.append("")
-    for e in failed:
-        out.append(f"- **{e.stack}** ({e.input}) could not be used: " + "; ".join(e.errors))
-    for name in removed:
-        out.append(f"- **{name}** was in the baseline and is not in this run.")
+    out += missing_lines(failed, removed)
     examples = _mode_examples(entries)
     if examples:
         shown = [m for m in MODES if m in examples]

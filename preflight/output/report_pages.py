@@ -58,11 +58,15 @@ def index_page(entries: list[Entry], failed: list[Entry], deltas: dict[str, bl.D
                     [bl.signed(d.resources), f"{len(d.new)} / {len(d.fixed)}"])
         out.append("| " + " | ".join(row) + " |")
     out.append("")
-    for e in failed:
-        out.append(f"- **{e.stack}** ({e.input}) could not be used: " + "; ".join(e.errors))
-    for name in removed:
-        out.append(f"- **{name}** was in the baseline and is not in this run.")
+    out += missing_lines(failed, removed)
     return "\n".join(out) + "\n"
+
+
+def missing_lines(failed: list[Entry], removed: list[str]) -> list[str]:
+    """The index's lines for the stacks it has no row for: inputs that could not be used, stacks of the
+    baseline this run does not have."""
+    return ([f"- **{e.stack}** ({e.input}) could not be used: " + "; ".join(e.errors) for e in failed]
+            + [f"- **{name}** was in the baseline and is not in this run." for name in removed])
 
 
 def plain_pages(usable: list[Entry], failed: list[Entry], deltas: dict, removed: list[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.policies.test_import_graph import find_cycle
 from tests.preflight.import_graph import REPO, imports_of, package_modules, top
 
 PREFLIGHT = REPO / "preflight"
@@ -75,32 +76,6 @@ def test_each_stage_imports_only_the_stages_before_it():
              for src, dsts in sorted(preflight_edges().items()) for dst in sorted(dsts)
              if stage_of(dst) not in MAY_IMPORT[stage_of(src)]]
     assert wrong == []
-
-
-def find_cycle(edges: dict[str, set[str]]) -> list[str]:
-    state: dict[str, int] = {}
-    path: list[str] = []
-
-    def visit(n: str) -> list[str]:
-        state[n] = 1
-        path.append(n)
-        for m in sorted(edges.get(n, ())):
-            if state.get(m) == 1:
-                return path[path.index(m):] + [m]
-            if m not in state:
-                found = visit(m)
-                if found:
-                    return found
-        state[n] = 2
-        path.pop()
-        return []
-
-    for n in sorted(edges):
-        if n not in state:
-            found = visit(n)
-            if found:
-                return found
-    return []
 
 
 def test_no_import_cycle_in_preflight():
